@@ -1,0 +1,77 @@
+# mesos-lab: `make lab` brings up the seed cluster, `make test` proves everything.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON      ?= python3
+VENV        := .venv
+BIN         := $(VENV)/bin
+INVENTORY   ?= inventories/local
+MESOS_FLAVOR ?=
+PYTEST      := $(BIN)/pytest
+FLAVOR_ARG  := $(if $(MESOS_FLAVOR),-e mesos_flavor=$(MESOS_FLAVOR),)
+
+export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
+export PATH := $(CURDIR)/$(BIN):$(PATH)
+
+.PHONY: help venv host-deps lab lab-down lab-status lint test test-unit test-sim test-client \
+        test-modules test-infra test-molecule test-e2e bench
+
+help:
+	@echo "make lab        venv, host packages, lab machines, site.yml (INVENTORY=$(INVENTORY))"
+	@echo "make lab-down   remove the lab's machines, bridge and nft rules"
+	@echo "make test       lint, unit, simulator, client, modules, molecule, end-to-end"
+	@echo "make bench      benchmarks -> bench/results.md and bench/results.json"
+
+$(BIN)/activate: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+venv: $(BIN)/activate
+
+host-deps:
+	$(BIN)/python -m lab host-deps
+
+lab: venv
+	$(BIN)/python -m lab up -i $(INVENTORY)
+	$(BIN)/ansible-playbook -i $(INVENTORY) site.yml $(FLAVOR_ARG)
+
+lab-down: venv
+	$(BIN)/python -m lab down -i $(INVENTORY)
+
+lab-status: venv
+	$(BIN)/python -m lab status -i $(INVENTORY)
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/ansible-lint --profile production
+
+test-unit: venv
+	$(PYTEST) tests/unit
+
+test-sim: venv
+	$(PYTEST) tests/sim
+
+test-client: venv
+	$(PYTEST) tests/client
+
+test-modules: venv
+	$(PYTEST) tests/modules
+
+test-infra: venv
+	$(PYTEST) tests/infra
+
+test-molecule: venv
+	cd $(CURDIR) && $(BIN)/molecule test --all
+
+test-e2e: venv
+	$(PYTEST) tests/e2e
+
+test: lint test-unit test-sim test-client test-modules test-infra test-molecule test-e2e
+	@echo "make test: all suites passed"
+
+bench: venv
+	$(BIN)/python -m bench
