@@ -1,0 +1,128 @@
+"""The flags mesos_sim master and agent accept: Mesos 1.11's names and defaults, plus the
+simulator-only ``--sim_*`` knobs. Flags marked "(accepted, no effect)" are taken so that a
+real deployment's command line loads, but the simulator does not act on them.
+"""
+
+from __future__ import annotations
+
+from .flags import Flag
+
+NO_EFFECT = "(accepted, no effect in the simulator)"
+
+COMMON = [
+    Flag("help", "bool", "false", "Show the help message and exit."),
+    Flag("version", "bool", "false", "Show version and exit."),
+    Flag("ip", "str", None, "IP address to listen on (default: all interfaces)."),
+    Flag("hostname", "str", None, "Hostname to advertise (default: reverse lookup of ip)."),
+    Flag("hostname_lookup", "bool", "true", "Look up the hostname when --hostname is unset."),
+    Flag("advertise_ip", "str", None, "IP address advertised to reach this process."),
+    Flag("advertise_port", "str", None, "Port advertised to reach this process."),
+    Flag("log_dir", "str", None, f"Log directory {NO_EFFECT}; logs go to stderr."),
+    Flag("logging_level", "str", "INFO", "Lowest level logged: INFO, WARNING or ERROR."),
+    Flag("quiet", "bool", "false", NO_EFFECT),
+    Flag("external_log_file", "str", None, NO_EFFECT),
+    Flag("initialize_driver_logging", "bool", "true", NO_EFFECT),
+    Flag("authenticate_http_readonly", "bool", "false", NO_EFFECT),
+    Flag("authenticate_http_readwrite", "bool", "false", NO_EFFECT),
+    Flag("http_authenticators", "str", "basic", NO_EFFECT),
+    Flag("modules", "str", None, NO_EFFECT),
+    Flag("modules_dir", "str", None, NO_EFFECT),
+    Flag("hooks", "str", None, NO_EFFECT),
+    Flag("firewall_rules", "str", None, NO_EFFECT),
+    Flag("domain", "str", None, NO_EFFECT),
+    Flag("zk_session_timeout", "duration", "10secs", "ZooKeeper session timeout."),
+]
+
+MASTER = [
+    *COMMON,
+    Flag("port", "int", "5050", "Port to listen on."),
+    Flag("work_dir", "str", None, "Directory for the registry (needed by replicated_log)."),
+    Flag("zk", "str", None, "ZooKeeper URL for leader election, zk://host:port/path."),
+    Flag("quorum", "int", None, "Replicated log quorum size (needed with --zk)."),
+    Flag("cluster", "str", None, "Human readable cluster name."),
+    Flag("registry", "str", "replicated_log", f"Registry backend {NO_EFFECT}."),
+    Flag("registry_strict", "bool", "false", NO_EFFECT),
+    Flag("registry_fetch_timeout", "duration", "1mins", NO_EFFECT),
+    Flag("registry_store_timeout", "duration", "20secs", NO_EFFECT),
+    Flag("log_auto_initialize", "bool", "true", NO_EFFECT),
+    Flag("offer_timeout", "duration", None, "Rescind offers not used within this time."),
+    Flag("agent_ping_timeout", "duration", "15secs", "Time to wait for an agent's pong."),
+    Flag("max_agent_ping_timeouts", "int", "5", "Missed pongs before an agent is unreachable."),
+    Flag("agent_reregister_timeout", "duration", "10mins", NO_EFFECT),
+    Flag("allocation_interval", "duration", "1secs", "Time between batch allocations."),
+    Flag("authenticate_frameworks", "bool", "false", NO_EFFECT),
+    Flag("root_submissions", "bool", "true", "Allow frameworks with user root."),
+    Flag("authenticate_agents", "bool", "false", NO_EFFECT),
+    Flag("authenticate_http_frameworks", "bool", "false", "Require HTTP auth of schedulers."),
+    Flag("http_framework_authenticators", "str", None, "Only 'basic' is supported."),
+    Flag("authenticators", "str", "crammd5", NO_EFFECT),
+    Flag("authorizers", "str", "local", NO_EFFECT),
+    Flag(
+        "credentials",
+        "path",
+        None,
+        "Path of the credentials file (JSON or 'principal secret' lines), /path or file:///path.",
+    ),
+    Flag("acls", "str", None, NO_EFFECT),
+    Flag("roles", "str", None, NO_EFFECT),
+    Flag("weights", "str", None, NO_EFFECT),
+    Flag("webui_dir", "str", None, NO_EFFECT),
+    Flag("framework_sorter", "str", "drf", NO_EFFECT),
+    Flag("user_sorter", "str", "drf", NO_EFFECT),
+    Flag("max_completed_frameworks", "int", "50", "Completed frameworks kept in state."),
+    Flag("max_completed_tasks_per_framework", "int", "1000", "Completed tasks kept."),
+    Flag("max_unreachable_tasks_per_framework", "int", "1000", NO_EFFECT),
+    Flag("min_allocatable_resources", "str", "cpus:0.01|mem:32", NO_EFFECT),
+    Flag("filter_gpu_resources", "bool", "true", NO_EFFECT),
+    Flag("sim_heartbeat_interval", "float", "15", "SIMULATOR ONLY: heartbeat seconds."),
+    Flag(
+        "sim_stream_queue_size",
+        "int",
+        "50000",
+        "SIMULATOR ONLY: events queued per stream before a slow scheduler's connection is closed.",
+    ),
+]
+
+AGENT = [
+    *COMMON,
+    Flag("port", "int", "5051", "Port to listen on."),
+    Flag("work_dir", "str", None, "Directory for sandboxes and state.", required=True),
+    Flag("master", "str", None, "host:port or zk://host:port/path of the master."),
+    Flag("attributes", "str", None, "Attributes, e.g. rack:r2d2;pod:demo,dev."),
+    Flag("resources", "str", None, "Resources, e.g. cpus:2;mem:496;ports:[9000-10000]."),
+    Flag("default_role", "str", "*", NO_EFFECT),
+    Flag("containerizers", "str", "mesos", "Comma-separated: mesos, docker."),
+    Flag("docker", "str", "docker", "Docker binary used by the docker containerizer."),
+    Flag("docker_socket", "str", "/var/run/docker.sock", NO_EFFECT),
+    Flag("isolation", "str", "posix/cpu,posix/mem", NO_EFFECT),
+    Flag("launcher", "str", "posix", NO_EFFECT),
+    Flag("image_providers", "str", None, NO_EFFECT),
+    Flag("executor_registration_timeout", "duration", "1mins", NO_EFFECT),
+    Flag("executor_shutdown_grace_period", "duration", "5secs", NO_EFFECT),
+    Flag("runtime_dir", "str", None, NO_EFFECT),
+    Flag("switch_user", "bool", "true", f"Run tasks as their user {NO_EFFECT}."),
+    Flag("systemd_enable_support", "bool", "true", NO_EFFECT),
+    Flag("strict", "bool", "true", NO_EFFECT),
+    Flag("recover", "str", "reconnect", NO_EFFECT),
+    Flag("credential", "path", None, NO_EFFECT),
+    Flag("http_credentials", "path", None, NO_EFFECT),
+    Flag("gc_delay", "duration", "1weeks", NO_EFFECT),
+    Flag("fetcher_cache_dir", "str", None, NO_EFFECT),
+    Flag("hadoop_home", "str", None, NO_EFFECT),
+    Flag("cgroups_root", "str", "mesos", NO_EFFECT),
+    Flag("cgroups_hierarchy", "str", "/sys/fs/cgroup", NO_EFFECT),
+    Flag("registration_backoff_factor", "duration", "1secs", "Registration retry backoff."),
+    Flag(
+        "sim_status_update_retry_interval",
+        "float",
+        "10",
+        "SIMULATOR ONLY: seconds between resends of an unacknowledged status update.",
+    ),
+    Flag(
+        "sim_kill_tasks_on_shutdown",
+        "bool",
+        "true",
+        "SIMULATOR ONLY: kill running tasks "
+        "when the agent gets SIGTERM (false: leave them running).",
+    ),
+]

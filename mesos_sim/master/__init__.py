@@ -1,0 +1,1 @@
+"""The simulated Mesos master: scheduler API, operator API, allocator, agent registry."""

@@ -1,0 +1,246 @@
+"""Wiring of the master process: flags -> state, services, routes, leadership, shutdown."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+
+from aiohttp import web
+
+from ..aio import cancel_all, spawn
+from ..auth import SCHEDULER_REALM, BasicAuthenticator, CredentialsError, parse_credentials
+from ..flags import Flags
+from ..http_util import json_response, text_response
+from ..process import StartupError, build_app, resolve_address, serve
+from ..zk import ZkLeadership, ZkUrl, ZkUrlError
+from . import render
+from .agent_client import AgentClient
+from .agents import AgentService
+from .allocator import Allocator
+from .frameworks import FrameworkService
+from .operator_http import OperatorEndpoints
+from .scheduler_http import SchedulerEndpoint, redirect_or_unavailable
+from .state import Address, MasterState
+from .tasks import TaskService
+
+log = logging.getLogger(__name__)
+
+
+def _authenticator(flags: Flags) -> BasicAuthenticator | None:
+    if not flags.authenticate_http_frameworks:
+        return None
+    names = flags.http_framework_authenticators
+    if not names:
+        raise StartupError(
+            "Missing `--http_framework_authenticators` flag. This must be used in "
+            "conjunction with `--authenticate_http_frameworks`"
+        )
+    if names != "basic":
+        raise StartupError(
+            f"mesos_sim supports only the 'basic' HTTP framework authenticator, not '{names}'"
+        )
+    if not flags.credentials:
+        raise StartupError(
+            "No credentials provided for the default 'basic' HTTP "
+            f"authenticator for realm '{SCHEDULER_REALM}'"
+        )
+    path = str(flags.credentials)
+    try:
+        with open(path, encoding="utf-8") as handle:
+            credentials = parse_credentials(handle.read())
+    except OSError as exc:
+        raise StartupError(f"Error reading credentials file '{path}': {exc.strerror}") from None
+    except CredentialsError as exc:
+        raise StartupError(f"Failed to parse credentials: {exc}") from None
+    return BasicAuthenticator(SCHEDULER_REALM, credentials)
+
+
+def check_master_flags(flags: Flags) -> None:
+    """The startup checks of mesos-master's main()."""
+    if flags.registry == "replicated_log" and not flags.work_dir:
+        raise StartupError("--work_dir needed for replicated log based registry")
+    if flags.zk and flags.registry == "replicated_log" and flags.quorum is None:
+        raise StartupError(
+            "Need to specify --quorum for replicated log based registry when using ZooKeeper"
+        )
+    if flags.zk:
+        try:
+            ZkUrl.parse(str(flags.zk))
+        except ZkUrlError as exc:
+            raise StartupError(f"Failed to parse '--zk': {exc}") from None
+
+
+class MasterProcess:
+    """One simulated mesos-master."""
+
+    def __init__(self, flags: Flags) -> None:
+        check_master_flags(flags)
+        self.flags = flags
+        ip, hostname = resolve_address(flags.ip, flags.hostname, bool(flags.hostname_lookup))
+        port = int(flags.port)
+        advertise_ip = flags.advertise_ip or ip
+        advertise_port = int(flags.advertise_port or port)
+        self.state = MasterState(flags, Address(ip, port, hostname, advertise_ip, advertise_port))
+        state = self.state
+        state.agent_client = AgentClient()
+        state.allocator = Allocator(state)
+        state.framework_service = FrameworkService(state)
+        state.task_service = TaskService(state)
+        state.agent_service = AgentService(state)
+        self.scheduler = SchedulerEndpoint(state, _authenticator(flags))
+        self.operator = OperatorEndpoints(state)
+        self.leadership: ZkLeadership | None = None
+        self.stop_event = asyncio.Event()
+        self.exit_code = 0
+
+    # routes ------------------------------------------------------------------------------
+    def app(self) -> web.Application:
+        """The aiohttp application with every master route."""
+        app = build_app()
+        prefixed = [
+            ("/api/v1/scheduler", self.scheduler.handle),
+            *self.operator.routes(),
+            ("/health", self.health),
+        ]
+        for path, handler in prefixed:
+            app.router.add_route("*", path, handler)
+            app.router.add_route("*", "/master" + path, handler)
+        app.router.add_route("*", "/version", self.version)
+        app.router.add_route("*", "/metrics/snapshot", self.metrics)
+        app.router.add_route("POST", "/sim/register", self.sim_register)
+        app.router.add_route("POST", "/sim/status_update", self.sim_status_update)
+        return app
+
+    async def health(self, request: web.Request) -> web.Response:
+        """GET /health: 200, empty body."""
+        return web.Response(status=200)
+
+    async def version(self, request: web.Request) -> web.Response:
+        """GET /version."""
+        return json_response(render.version_json())
+
+    async def metrics(self, request: web.Request) -> web.Response:
+        """GET /metrics/snapshot."""
+        return json_response(render.metrics_snapshot(self.state))
+
+    async def _sim_body(self, request: web.Request) -> dict | web.Response:
+        if not self.state.is_leader:
+            return redirect_or_unavailable(self.state, request)
+        try:
+            body = json.loads(await request.read())
+        except ValueError as exc:
+            return text_response(400, f"Failed to parse body into JSON: {exc}")
+        if not isinstance(body, dict):
+            return text_response(400, "Expecting a JSON object")
+        return body
+
+    async def sim_register(self, request: web.Request) -> web.Response:
+        """Internal: an agent (re-)registers."""
+        body = await self._sim_body(request)
+        if isinstance(body, web.Response):
+            return body
+        try:
+            return json_response(self.state.agent_service.register(body))
+        except (KeyError, TypeError, ValueError) as exc:
+            return text_response(400, f"Malformed registration: {exc!r}")
+
+    async def sim_status_update(self, request: web.Request) -> web.Response:
+        """Internal: an agent forwards a task status update."""
+        body = await self._sim_body(request)
+        if isinstance(body, web.Response):
+            return body
+        agent = self.state.agents.get(str(body.get("agent_id")))
+        if agent is None:
+            return text_response(404, "Unknown agent; re-register")
+        try:
+            self.state.task_service.status_update(
+                agent, body["framework_id"], body["status"], body["latest_state"], body.get("task")
+            )
+        except (KeyError, TypeError) as exc:
+            return text_response(400, f"Malformed status update: {exc!r}")
+        return json_response({})
+
+    # leadership --------------------------------------------------------------------------
+    def _elected(self) -> None:
+        state = self.state
+        state.is_leader = True
+        state.leader = state.master_info()
+        state.elected_time = time.time()
+        log.info("Elected as the leading master!")
+        state.allocator.request_allocation()
+
+    def _leader_changed(self, info: dict | None, is_self: bool) -> None:
+        state = self.state
+        if state.is_leader and not is_self:
+            log.error("Lost leadership... committing suicide!")
+            self._exit(1)
+            return
+        state.leader = info
+        if info is None:
+            log.info("No leading master")
+        elif is_self:
+            self._elected()
+        else:
+            log.info("The newly elected leader is %s with id %s", info.get("pid"), info.get("id"))
+
+    def _session_lost(self) -> None:
+        log.error(
+            "Lost candidacy as a result of a ZooKeeper session expiration... committing suicide!"
+        )
+        self._exit(1)
+
+    def _exit(self, code: int) -> None:
+        self.exit_code = code
+        self.stop_event.set()
+
+    # lifecycle ---------------------------------------------------------------------------
+    async def _start(self) -> None:
+        state = self.state
+        await state.agent_client.start()
+        state.allocator.start()
+        state.agent_service.start()
+        log.info(
+            "Master %s (%s) started on %s:%d",
+            state.master_id,
+            state.address.hostname,
+            state.address.ip,
+            state.address.port,
+        )
+        if self.flags.zk:
+            self.leadership = ZkLeadership(
+                ZkUrl.parse(str(self.flags.zk)),
+                float(self.flags.zk_session_timeout),
+                self._leader_changed,
+                self._session_lost,
+                master_info=state.master_info(),
+            )
+            spawn(self.leadership.start(), "zookeeper contender")
+        else:
+            self._elected()
+
+    async def _stop(self) -> None:
+        state = self.state
+        log.info("Master shutting down")
+        for framework in list(state.frameworks.values()):
+            if framework.stream is not None:
+                framework.stream.close()
+        if self.leadership is not None:
+            await self.leadership.stop()
+        await state.allocator.stop()
+        await state.agent_service.stop()
+        await cancel_all()
+        await state.agent_client.close()
+
+    async def run(self) -> int:
+        """Serve until SIGTERM; returns the process exit code."""
+        await serve(
+            self.app(),
+            self.flags.ip or "0.0.0.0",
+            self.state.address.port,
+            on_start=self._start,
+            on_stop=self._stop,
+            stop_event=self.stop_event,
+        )
+        return self.exit_code

@@ -1,0 +1,200 @@
+"""Operator endpoints: ``POST /api/v1`` (master.proto calls) and the v0 JSON endpoints."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+from urllib.parse import parse_qs
+
+from aiohttp import web
+
+from ..http_util import (
+    APPLICATION_JSON,
+    APPLICATION_PROTOBUF,
+    accepts_media_type,
+    json_response,
+    method_not_allowed,
+    text_response,
+)
+from ..jsonparse import JsonParseError, parse_json_body
+from ..protojson import ProtoJsonError, parse
+from . import render
+from .scheduler_http import redirect_or_unavailable
+
+if TYPE_CHECKING:
+    from .state import MasterState
+
+log = logging.getLogger(__name__)
+
+Payload = Callable[["MasterState", dict], dict]
+
+
+def _flags_v1(state: MasterState, call: dict) -> dict:
+    return {"flags": [{"name": n, "value": v} for n, v in state.flags.items()]}
+
+
+def _state_v1(state: MasterState, call: dict) -> dict:
+    return {
+        "get_tasks": render.get_tasks(state),
+        "get_executors": {"executors": [], "orphan_executors": []},
+        "get_frameworks": render.get_frameworks(state),
+        "get_agents": render.get_agents(state),
+    }
+
+
+PAYLOADS: dict[str, tuple[str, Payload]] = {
+    "GET_HEALTH": ("get_health", lambda s, c: {"healthy": True}),
+    "GET_VERSION": ("get_version", lambda s, c: {"version_info": render.version_json()}),
+    "GET_FLAGS": ("get_flags", _flags_v1),
+    "GET_STATE": ("get_state", _state_v1),
+    "GET_AGENTS": ("get_agents", lambda s, c: render.get_agents(s)),
+    "GET_FRAMEWORKS": ("get_frameworks", lambda s, c: render.get_frameworks(s)),
+    "GET_TASKS": ("get_tasks", lambda s, c: render.get_tasks(s)),
+    "GET_MASTER": ("get_master", lambda s, c: render.get_master(s)),
+    "GET_EXECUTORS": ("get_executors", lambda s, c: {"executors": [], "orphan_executors": []}),
+    "GET_METRICS": (
+        "get_metrics",
+        lambda s, c: {
+            "metrics": [{"name": k, "value": v} for k, v in render.metrics_snapshot(s).items()]
+        },
+    ),
+    "GET_LOGGING_LEVEL": ("get_logging_level", lambda s, c: {"level": 0}),
+    "GET_ROLES": ("get_roles", lambda s, c: {"roles": []}),
+    "GET_OPERATIONS": ("get_operations", lambda s, c: {"operations": []}),
+}
+
+
+class OperatorEndpoints:
+    """Handlers for the master's operator-facing endpoints."""
+
+    def __init__(self, state: MasterState) -> None:
+        self.state = state
+
+    async def api(self, request: web.Request) -> web.StreamResponse:
+        """POST /api/v1, in Master::Http::api's check order."""
+        state = self.state
+        if not state.is_leader:
+            return redirect_or_unavailable(state, request)
+        if request.method != "POST":
+            return method_not_allowed(["POST"], request.method)
+        content_type = request.headers.get("Content-Type")
+        if content_type is None:
+            return text_response(400, "Expecting 'Content-Type' to be present")
+        if content_type != APPLICATION_JSON:
+            return text_response(
+                415,
+                f"Expecting 'Content-Type' of {APPLICATION_JSON} or {APPLICATION_PROTOBUF}"
+                + (
+                    " (mesos_sim does not simulate protobuf bodies)"
+                    if content_type == APPLICATION_PROTOBUF
+                    else ""
+                ),
+            )
+        try:
+            call = parse("MasterCall", parse_json_body(await request.read()))
+        except JsonParseError as exc:
+            return text_response(400, f"Failed to parse body into JSON: {exc}")
+        except ProtoJsonError as exc:
+            return text_response(400, f"Failed to convert JSON into Call protobuf: {exc}")
+        kind = call.get("type")
+        if kind is None:
+            return text_response(
+                400, "Failed to validate master::Call: Expecting 'type' to be present"
+            )
+        if kind == "TEARDOWN" and "teardown" not in call:
+            return text_response(
+                400, "Failed to validate master::Call: Expecting 'teardown' to be present"
+            )
+        if not accepts_media_type(request.headers.get("Accept"), APPLICATION_JSON):
+            return text_response(
+                406, f"Expecting 'Accept' to allow '{APPLICATION_PROTOBUF}' or '{APPLICATION_JSON}'"
+            )
+        if kind == "TEARDOWN":
+            return self._teardown(call["teardown"]["framework_id"]["value"])
+        payload = PAYLOADS.get(kind)
+        if payload is None:
+            return text_response(501, f"mesos_sim does not simulate the {kind} call")
+        field, build = payload
+        return json_response({"type": kind, field: build(state, call)})
+
+    def _teardown(self, framework_id: str) -> web.Response:
+        framework = self.state.frameworks.get(framework_id)
+        if framework is None:
+            return text_response(400, f"No framework found with ID {framework_id}")
+        self.state.framework_service.remove(framework)
+        return web.Response(status=200)
+
+    async def teardown_v0(self, request: web.Request) -> web.StreamResponse:
+        """POST /master/teardown with ``frameworkId=...`` in a form body."""
+        if not self.state.is_leader:
+            return redirect_or_unavailable(self.state, request)
+        if request.method != "POST":
+            return method_not_allowed(["POST"], request.method)
+        body = (await request.read()).decode("utf-8", errors="replace")
+        values = parse_qs(body)
+        if "frameworkId" not in values:
+            return text_response(400, "Missing 'frameworkId' query parameter in the request body")
+        return self._teardown(values["frameworkId"][0])
+
+    def _leader_json(self, build: Callable[[MasterState], dict]):
+        async def handler(request: web.Request) -> web.StreamResponse:
+            if not self.state.is_leader:
+                return redirect_or_unavailable(self.state, request)
+            return json_response(build(self.state))
+
+        return handler
+
+    def routes(self) -> list[tuple[str, Callable]]:
+        """(path, handler) for every operator endpoint, without the /master prefix."""
+        state_handler = self._leader_json(render.master_state_v0)
+        return [
+            ("/api/v1", self.api),
+            ("/state", state_handler),
+            ("/state.json", state_handler),
+            (
+                "/frameworks",
+                self._leader_json(
+                    lambda s: {
+                        "frameworks": [render.framework_v0(s, f) for f in s.frameworks.values()],
+                        "completed_frameworks": [
+                            render.framework_v0(s, f) for f in s.completed_frameworks
+                        ],
+                        "unregistered_frameworks": [],
+                    }
+                ),
+            ),
+            (
+                "/slaves",
+                self._leader_json(
+                    lambda s: {
+                        "slaves": [render.agent_v0(s, a) for a in s.agents.values()],
+                        "recovered_slaves": [],
+                    }
+                ),
+            ),
+            (
+                "/tasks",
+                self._leader_json(
+                    lambda s: {
+                        "tasks": [
+                            render.task_v0(t)
+                            for f in s.frameworks.values()
+                            for t in f.tasks.values()
+                        ]
+                    }
+                ),
+            ),
+            ("/flags", self._leader_json(lambda s: {"flags": dict(s.flags.items())})),
+            ("/teardown", self.teardown_v0),
+            ("/redirect", self.redirect),
+        ]
+
+    async def redirect(self, request: web.Request) -> web.StreamResponse:
+        """GET /redirect: 307 to the leader's base URL."""
+        leader = self.state.leader
+        if leader is None:
+            return text_response(503, "No leader elected")
+        return web.Response(
+            status=307, headers={"Location": f"//{leader.get('hostname')}:{leader.get('port')}"}
+        )

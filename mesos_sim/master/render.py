@@ -1,0 +1,346 @@
+"""JSON views of the master: v0 ``/master/state`` and the v1 operator API objects."""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING
+
+from .. import MESOS_VERSION, PRODUCT
+from ..attributes import attributes_object
+from ..resources import Resources
+from .model import Agent, Framework, Task
+
+if TYPE_CHECKING:
+    from .state import MasterState
+
+BUILD_DATE = "2026-01-01 00:00:00"
+BUILD_TIME = 1767225600.0
+TASK_STATES = [
+    "TASK_STAGING",
+    "TASK_STARTING",
+    "TASK_RUNNING",
+    "TASK_KILLING",
+    "TASK_FINISHED",
+    "TASK_KILLED",
+    "TASK_FAILED",
+    "TASK_LOST",
+    "TASK_ERROR",
+    "TASK_UNREACHABLE",
+    "TASK_DROPPED",
+    "TASK_GONE",
+    "TASK_GONE_BY_OPERATOR",
+    "TASK_UNKNOWN",
+]
+AGENT_CAPABILITIES = [
+    "MULTI_ROLE",
+    "HIERARCHICAL_ROLE",
+    "RESERVATION_REFINEMENT",
+    "RESOURCE_PROVIDER",
+    "RESIZE_VOLUME",
+    "AGENT_OPERATION_FEEDBACK",
+    "AGENT_DRAINING",
+    "TASK_RESOURCE_LIMITS",
+]
+
+
+def version_json() -> dict:
+    """GET /version (Mesos's shape; build_user names the simulator)."""
+    return {
+        "build_date": BUILD_DATE,
+        "build_time": BUILD_TIME,
+        "build_user": PRODUCT,
+        "git_tag": MESOS_VERSION,
+        "version": MESOS_VERSION,
+    }
+
+
+def _nanos(seconds: float | None) -> dict | None:
+    return None if seconds is None else {"nanoseconds": int(seconds * 1e9)}
+
+
+def _sum(resources: list[Resources]) -> Resources:
+    total = Resources()
+    for item in resources:
+        total = total + item
+    return total
+
+
+# v0 ----------------------------------------------------------------------------------------
+def task_v0(task: Task) -> dict:
+    """A task in /master/state."""
+    entry = {
+        "id": task.task_id,
+        "name": task.info.get("name", ""),
+        "framework_id": task.framework_id,
+        "executor_id": "",
+        "slave_id": task.agent_id,
+        "agent_id": task.agent_id,
+        "state": task.state,
+        "resources": task.resources.to_v0_object(),
+        "role": task.role,
+        "statuses": [
+            {"state": s["state"], "timestamp": s.get("timestamp", 0.0)} for s in task.statuses
+        ],
+    }
+    if "container" in task.info:
+        entry["container"] = task.info["container"]
+    if "labels" in task.info:
+        entry["labels"] = task.info["labels"].get("labels", [])
+    return entry
+
+
+def framework_v0(state: MasterState, framework: Framework) -> dict:
+    """A framework in /master/state."""
+    live = [t for t in framework.tasks.values() if not t.terminal]
+    used = _sum([t.resources for t in live])
+    offered = _sum([o.resources for o in framework.offers.values()])
+    info = framework.info
+    entry = {
+        "id": framework.framework_id,
+        "name": info.get("name", ""),
+        "user": info.get("user", ""),
+        "hostname": info.get("hostname", ""),
+        "webui_url": info.get("webui_url", ""),
+        "failover_timeout": framework.failover_timeout,
+        "checkpoint": bool(info.get("checkpoint", False)),
+        "role": framework.roles[0] if framework.roles else "*",
+        "roles": framework.roles,
+        "capabilities": sorted(framework.capabilities),
+        "active": framework.active,
+        "connected": framework.connected,
+        "recovered": framework.recovered,
+        "registered_time": framework.registered_time,
+        "unregistered_time": framework.unregistered_time or 0,
+        "resources": (used + offered).to_v0_object(),
+        "used_resources": used.to_v0_object(),
+        "offered_resources": offered.to_v0_object(),
+        "tasks": [task_v0(t) for t in framework.tasks.values() if not t.terminal],
+        "unreachable_tasks": [],
+        "completed_tasks": [task_v0(t) for t in framework.completed_tasks]
+        + [task_v0(t) for t in framework.tasks.values() if t.terminal],
+        "offers": [
+            {
+                "id": o.offer_id,
+                "framework_id": o.framework_id,
+                "slave_id": o.agent_id,
+                "resources": o.resources.to_v0_object(),
+            }
+            for o in framework.offers.values()
+        ],
+        "executors": [],
+    }
+    if framework.reregistered_time:
+        entry["reregistered_time"] = framework.reregistered_time
+    if info.get("principal"):
+        entry["principal"] = info["principal"]
+    if "labels" in info:
+        entry["labels"] = info["labels"].get("labels", [])
+    for task_state in TASK_STATES:
+        entry[task_state] = sum(1 for t in framework.tasks.values() if t.state == task_state)
+    return entry
+
+
+def agent_v0(state: MasterState, agent: Agent) -> dict:
+    """An agent ("slave") in /master/state."""
+    used = agent.used()
+    offered = state.allocator.offered_on(agent.agent_id)
+    entry = {
+        "id": agent.agent_id,
+        "pid": agent.pid,
+        "hostname": agent.hostname,
+        "port": agent.port,
+        "registered_time": agent.registered_time,
+        "resources": agent.total.to_v0_object(),
+        "used_resources": used.to_v0_object(),
+        "offered_resources": offered.to_v0_object(),
+        "reserved_resources": {},
+        "unreserved_resources": agent.total.to_v0_object(),
+        "attributes": attributes_object(agent.attributes),
+        "active": agent.active,
+        "deactivated": False,
+        "version": agent.version,
+        "capabilities": AGENT_CAPABILITIES,
+        "reserved_resources_full": {},
+        "unreserved_resources_full": agent.total.to_json(),
+        "used_resources_full": used.to_json("*"),
+        "offered_resources_full": offered.to_json("*"),
+    }
+    if agent.reregistered_time:
+        entry["reregistered_time"] = agent.reregistered_time
+    return entry
+
+
+def master_state_v0(state: MasterState) -> dict:
+    """GET /master/state (alias /state)."""
+    address = state.address
+    result = {
+        **version_json(),
+        "start_time": state.start_time,
+        "id": state.master_id,
+        "pid": state.pid,
+        "hostname": address.hostname,
+        "capabilities": ["AGENT_UPDATE", "AGENT_DRAINING", "QUOTA_V2"],
+        "activated_slaves": sum(1 for a in state.agents.values() if a.active),
+        "deactivated_slaves": 0,
+        "unreachable_slaves": len(state.unreachable_agents),
+        "flags": dict(state.flags.items()),
+        "slaves": [agent_v0(state, a) for a in state.agents.values()],
+        "recovered_slaves": [],
+        "frameworks": [framework_v0(state, f) for f in state.frameworks.values()],
+        "completed_frameworks": [framework_v0(state, f) for f in state.completed_frameworks],
+        "orphan_tasks": [],
+        "unregistered_frameworks": [],
+    }
+    if state.flags.cluster:
+        result["cluster"] = state.flags.cluster
+    if state.elected_time is not None:
+        result["elected_time"] = state.elected_time
+    if state.leader is not None:
+        result["leader"] = state.leader.get("pid")
+        result["leader_info"] = state.leader
+    if state.flags.log_dir:
+        result["log_dir"] = state.flags.log_dir
+    return result
+
+
+# v1 ----------------------------------------------------------------------------------------
+def task_v1(task: Task) -> dict:
+    """A v1 Task."""
+    entry = {
+        "name": task.info.get("name", ""),
+        "task_id": {"value": task.task_id},
+        "framework_id": {"value": task.framework_id},
+        "agent_id": {"value": task.agent_id},
+        "state": task.state,
+        "resources": task.resources.to_json(task.role),
+        "statuses": task.statuses,
+    }
+    if task.status_update_state:
+        entry["status_update_state"] = task.status_update_state
+    if task.status_update_uuid:
+        entry["status_update_uuid"] = task.status_update_uuid
+    for key in ("container", "labels", "discovery", "kill_policy", "health_check"):
+        if key in task.info:
+            entry[key] = task.info[key]
+    return entry
+
+
+def framework_v1(state: MasterState, framework: Framework) -> dict:
+    """A v1 GetFrameworks.Framework."""
+    live = [t for t in framework.tasks.values() if not t.terminal]
+    entry = {
+        "framework_info": framework.info,
+        "active": framework.active,
+        "connected": framework.connected,
+        "recovered": framework.recovered,
+        "registered_time": _nanos(framework.registered_time),
+        "offers": [
+            state.allocator.offer_json(o)
+            for o in framework.offers.values()
+            if o.agent_id in state.agents
+        ],
+        "inverse_offers": [],
+        "allocated_resources": _sum([t.resources for t in live]).to_json("*"),
+        "offered_resources": _sum([o.resources for o in framework.offers.values()]).to_json("*"),
+    }
+    if framework.reregistered_time:
+        entry["reregistered_time"] = _nanos(framework.reregistered_time)
+    if framework.unregistered_time:
+        entry["unregistered_time"] = _nanos(framework.unregistered_time)
+    return entry
+
+
+def agent_v1(state: MasterState, agent: Agent) -> dict:
+    """A v1 GetAgents.Agent."""
+    entry = {
+        "agent_info": {
+            "hostname": agent.hostname,
+            "port": agent.port,
+            "resources": agent.total.to_json(),
+            "attributes": agent.attributes,
+            "id": {"value": agent.agent_id},
+        },
+        "active": agent.active,
+        "deactivated": False,
+        "version": agent.version,
+        "pid": agent.pid,
+        "registered_time": _nanos(agent.registered_time),
+        "total_resources": agent.total.to_json(),
+        "allocated_resources": agent.used().to_json("*"),
+        "offered_resources": state.allocator.offered_on(agent.agent_id).to_json("*"),
+        "capabilities": [{"type": c} for c in AGENT_CAPABILITIES],
+    }
+    if agent.reregistered_time:
+        entry["reregistered_time"] = _nanos(agent.reregistered_time)
+    return entry
+
+
+def get_agents(state: MasterState) -> dict:
+    """GET_AGENTS payload."""
+    return {
+        "agents": [agent_v1(state, a) for a in state.agents.values()],
+        "recovered_agents": [],
+    }
+
+
+def get_frameworks(state: MasterState) -> dict:
+    """GET_FRAMEWORKS payload."""
+    return {
+        "frameworks": [framework_v1(state, f) for f in state.frameworks.values()],
+        "completed_frameworks": [framework_v1(state, f) for f in state.completed_frameworks],
+    }
+
+
+def get_tasks(state: MasterState) -> dict:
+    """GET_TASKS payload."""
+    live, completed, unreachable = [], [], []
+    for framework in [*state.frameworks.values(), *state.completed_frameworks]:
+        for task in framework.tasks.values():
+            if task.state == "TASK_UNREACHABLE":
+                unreachable.append(task_v1(task))
+            elif task.terminal:
+                completed.append(task_v1(task))
+            else:
+                live.append(task_v1(task))
+        completed += [task_v1(t) for t in framework.completed_tasks]
+    return {
+        "pending_tasks": [],
+        "tasks": live,
+        "unreachable_tasks": unreachable,
+        "completed_tasks": completed,
+        "orphan_tasks": [],
+    }
+
+
+def get_master(state: MasterState) -> dict:
+    """GET_MASTER payload."""
+    result = {"master_info": state.master_info(), "start_time": state.start_time}
+    if state.elected_time is not None:
+        result["elected_time"] = state.elected_time
+    return result
+
+
+def metrics_snapshot(state: MasterState) -> dict:
+    """GET /metrics/snapshot (a subset of Mesos's master metrics)."""
+    tasks = [t for f in state.frameworks.values() for t in f.tasks.values()]
+    result = {
+        "master/elected": 1.0 if state.is_leader else 0.0,
+        "master/uptime_secs": time.time() - state.start_time,
+        "master/slaves_active": float(len(state.agents)),
+        "master/slaves_connected": float(len(state.agents)),
+        "master/slaves_unreachable": float(len(state.unreachable_agents)),
+        "master/frameworks_active": float(sum(1 for f in state.frameworks.values() if f.active)),
+        "master/frameworks_connected": float(
+            sum(1 for f in state.frameworks.values() if f.connected)
+        ),
+        "master/frameworks_disconnected": float(
+            sum(1 for f in state.frameworks.values() if not f.connected)
+        ),
+        "master/outstanding_offers": float(len(state.offers)),
+        "master/tasks_running": float(sum(1 for t in tasks if t.state == "TASK_RUNNING")),
+        "master/tasks_staging": float(sum(1 for t in tasks if t.state == "TASK_STAGING")),
+        "master/tasks_starting": float(sum(1 for t in tasks if t.state == "TASK_STARTING")),
+    }
+    for key, value in state.metrics.items():
+        result.setdefault(key, float(value))
+    return dict(sorted(result.items()))

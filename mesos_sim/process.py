@@ -1,0 +1,83 @@
+"""Process plumbing shared by master and agent: logging, address resolution, the aiohttp
+server lifecycle and signal handling."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import socket
+import sys
+from collections.abc import Awaitable, Callable
+
+from aiohttp import web
+
+LEVELS = {"INFO": logging.INFO, "WARNING": logging.WARNING, "ERROR": logging.ERROR}
+CLIENT_MAX_SIZE = 16 * 1024 * 1024
+
+
+class StartupError(RuntimeError):
+    """A configuration problem found at startup (printed, exit code 1)."""
+
+
+def setup_logging(level: str | None) -> None:
+    """glog-like lines on stderr."""
+    logging.basicConfig(
+        stream=sys.stderr,
+        level=LEVELS.get((level or "INFO").upper(), logging.INFO),
+        format="%(levelname).1s%(asctime)s %(process)d %(name)s] %(message)s",
+        datefmt="%m%d %H:%M:%S",
+    )
+    logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
+    logging.getLogger("kazoo").setLevel(logging.WARNING)
+
+
+def resolve_address(ip: str | None, hostname: str | None, lookup: bool) -> tuple[str, str]:
+    """(ip to advertise, hostname to advertise) the way Mesos picks them."""
+    if not ip or ip == "0.0.0.0":
+        try:
+            ip = socket.gethostbyname(socket.gethostname())
+        except OSError:
+            ip = "127.0.0.1"
+    if hostname:
+        return ip, hostname
+    if lookup:
+        try:
+            return ip, socket.gethostbyaddr(ip)[0]
+        except OSError:
+            logging.getLogger(__name__).warning("Reverse lookup of %s failed; using the IP", ip)
+    return ip, ip
+
+
+def build_app() -> web.Application:
+    """An aiohttp application with the body size limit the simulator uses."""
+    return web.Application(client_max_size=CLIENT_MAX_SIZE)
+
+
+async def serve(
+    app: web.Application,
+    host: str,
+    port: int,
+    *,
+    on_start: Callable[[], Awaitable[None]],
+    on_stop: Callable[[], Awaitable[None]],
+    stop_event: asyncio.Event,
+) -> None:
+    """Listen, run ``on_start``, wait for SIGTERM/SIGINT or ``stop_event``, then clean up."""
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop_event.set)
+    runner = web.AppRunner(app, handler_cancellation=True, access_log=None, shutdown_timeout=1.0)
+    await runner.setup()
+    site = web.TCPSite(runner, host=host or "0.0.0.0", port=port, backlog=1024, reuse_address=True)
+    try:
+        await site.start()
+    except OSError as exc:
+        await runner.cleanup()
+        raise StartupError(f"Failed to bind {host}:{port}: {exc.strerror}") from None
+    try:
+        await on_start()
+        await stop_event.wait()
+    finally:
+        await on_stop()
+        await runner.cleanup()

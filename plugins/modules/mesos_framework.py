@@ -1,0 +1,338 @@
+#!/usr/bin/python
+"""Ansible module mesos_framework: register or tear down a Mesos framework."""
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+---
+module: mesos_framework
+short_description: Register or tear down an Apache Mesos framework
+description:
+  - I(state=present) makes sure a framework with this I(name) is registered and returns its
+    id. A new framework is subscribed with a C(failover_timeout), so it stays registered after
+    the module disconnects. An existing one (found by name with C(GET_FRAMEWORKS)) is left
+    alone, unless its C(failover_timeout) or role differ; then the module re-subscribes as it
+    with the new settings (a scheduler connected as that framework is failed over).
+  - The framework is registered with offers suppressed; M(mesos_task) revives them when it
+    launches a task as that framework.
+  - I(state=absent) tears the framework down with the operator call C(TEARDOWN), found by
+    I(framework_id) or by I(name). Mesos kills every task of the framework.
+version_added: "1.0.0"
+author:
+  - mesos-lab contributors
+options:
+  state:
+    description: Whether the framework should be registered.
+    type: str
+    choices: [present, absent]
+    default: present
+  name:
+    description:
+      - Framework name. With I(state=absent) every active or inactive framework of that
+        name is torn down.
+    type: str
+  framework_id:
+    description: Id of the framework (instead of, or to disambiguate, I(name)).
+    type: str
+  user:
+    description: Unix user of the framework (I(state=present)).
+    type: str
+    default: root
+  role:
+    description: Role to subscribe with (I(state=present)).
+    type: str
+    default: "*"
+  principal:
+    description: Principal; with I(secret) also the HTTP Basic credentials.
+    type: str
+  secret:
+    description: Secret for I(principal).
+    type: str
+  failover_timeout:
+    description: Seconds Mesos keeps the framework after the scheduler disconnects.
+    type: float
+    default: 604800
+  master:
+    description:
+      - A master URL, a list or comma-separated string of them, or a C(zk://) URL.
+      - Defaults to C($MESOS_MASTER) on the target host, then C(/etc/mesos/zk) there.
+    type: raw
+  timeout:
+    description: Seconds to wait for the master to confirm the subscription or teardown.
+    type: float
+    default: 30
+  validate_certs:
+    description: Verify the master's TLS certificate for C(https://) masters.
+    type: bool
+    default: true
+  ca_path:
+    description: CA bundle to verify the master's certificate with.
+    type: path
+requirements:
+  - python >= 3.9
+  - requests
+  - kazoo (only for C(zk://) masters)
+attributes:
+  check_mode:
+    support: full
+    description: Reads the framework list; never subscribes or tears down.
+  diff_mode:
+    support: none
+seealso:
+  - module: mesos_task
+  - module: mesos_info
+"""
+
+EXAMPLES = r"""
+- name: Register the lab's framework and remember its id
+  mesos_framework:
+    name: mesos-lab
+  register: fw
+
+- name: Tear it down (kills its tasks)
+  mesos_framework:
+    name: mesos-lab
+    state: absent
+
+# ad hoc: ansible mesos_masters -m mesos_framework -a "name=mesos-lab state=absent"
+"""
+
+RETURN = r"""
+framework_id:
+  description: Id of the framework (I(state=present)); C(null) in check mode for a new one.
+  returned: when state is present
+  type: str
+  sample: 4f1a8d4e-7e43-4bd8-8c79-2b8d2b0a2d41-0000
+changes:
+  description: What made the module subscribe (C(new), or the fields that differed).
+  returned: when state is present and changed
+  type: list
+  elements: str
+  sample: [failover_timeout]
+torn_down:
+  description: Ids of the frameworks torn down (or that would be, in check mode).
+  returned: when state is absent
+  type: list
+  elements: str
+"""
+
+import os
+import traceback
+
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+
+try:
+    from ansible.module_utils.mesos_client.errors import MesosError
+    from ansible.module_utils.mesos_client.framework import FrameworkInfo
+    from ansible.module_utils.mesos_client.operator import OperatorClient
+    from ansible.module_utils.mesos_client.scheduler import SchedulerSession
+    from ansible.module_utils.mesos_client.transport import Credentials
+except ImportError as import_error:
+    CLIENT_IMPORT_ERROR = import_error
+    CLIENT_IMPORT_TRACE = traceback.format_exc()
+else:
+    CLIENT_IMPORT_ERROR = None
+    CLIENT_IMPORT_TRACE = None
+
+ZK_FILE = "/etc/mesos/zk"
+
+
+class FrameworkFailure(Exception):
+    """The module cannot do its job."""
+
+
+def resolve_master(value, environ, zk_file=ZK_FILE):
+    """The ``master`` option, else ``$MESOS_MASTER``, else the content of ``zk_file``."""
+    if value in (None, "", []):
+        value = environ.get("MESOS_MASTER", "").strip()
+    if not value:
+        try:
+            with open(zk_file, encoding="utf-8") as handle:
+                value = handle.read().strip()
+        except OSError:
+            value = ""
+    if not value:
+        raise FrameworkFailure(
+            "no Mesos master given: set the 'master' option (http://host:5050, a list of "
+            f"URLs or zk://host:2181/mesos), the MESOS_MASTER environment variable, or {zk_file}"
+        )
+    if isinstance(value, (list, tuple)):
+        return [str(item).strip() for item in value if str(item).strip()]
+    text = str(value).strip()
+    return text if text.startswith("zk://") else [p.strip() for p in text.split(",") if p.strip()]
+
+
+def _id_of(framework):
+    return (framework.get("framework_info", {}).get("id") or {}).get("value")
+
+
+def select(frameworks, name, framework_id):
+    """Registered frameworks with that id and/or name."""
+    return [
+        f
+        for f in frameworks
+        if (framework_id is None or _id_of(f) == framework_id)
+        and (name is None or f.get("framework_info", {}).get("name") == name)
+    ]
+
+
+def wanted_info(params):
+    """The FrameworkInfo to subscribe with."""
+    return FrameworkInfo(
+        user=params["user"],
+        name=params["name"],
+        roles=(params["role"],),
+        failover_timeout=params["failover_timeout"],
+        principal=params["principal"],
+    )
+
+
+def differences(framework, wanted):
+    """Fields of the registered FrameworkInfo that a re-subscription would change."""
+    have = framework.get("framework_info", {})
+    want = wanted.to_json()
+    changed = []
+    if float(have.get("failover_timeout") or 0.0) != float(want.get("failover_timeout") or 0.0):
+        changed.append("failover_timeout")
+    if sorted(have.get("roles") or [have.get("role", "*")]) != sorted(want["roles"]):
+        changed.append("roles")
+    return changed
+
+
+def subscribe(params, masters, credentials, framework_id):
+    """Subscribe (as ``framework_id`` when given), then disconnect; return the id."""
+    session = SchedulerSession(
+        masters,
+        wanted_info(params),
+        credentials=credentials,
+        ca_path=params["ca_path"],
+        framework_id=framework_id,
+        reconnect_timeout=0.0,
+    )
+    try:
+        subscription = session.subscribe(timeout=params["timeout"])
+        session.suppress()  # it has no scheduler behind it: do not hold offers
+    finally:
+        session.close()
+    return subscription.framework_id
+
+
+def ensure_present(module, operator, masters, credentials):
+    """state=present: register the framework, or update it when its info differs."""
+    params = module.params
+    found = select(operator.get_frameworks(), params["name"], params["framework_id"])
+    if len(found) > 1:
+        ids = ", ".join(_id_of(f) for f in found)
+        raise FrameworkFailure(
+            f"{len(found)} frameworks are named {params['name']!r} ({ids}); give framework_id"
+        )
+    if params["framework_id"] and not found:
+        raise FrameworkFailure(
+            f"framework {params['framework_id']} is not registered (or has been torn down)"
+        )
+    current = found[0] if found else None
+    changes = differences(current, wanted_info(params)) if current else ["new"]
+    if not changes:
+        return {"changed": False, "framework_id": _id_of(current)}
+    if module.check_mode:
+        return {
+            "changed": True,
+            "framework_id": _id_of(current) if current else None,
+            "changes": changes,
+        }
+    framework_id = subscribe(params, masters, credentials, _id_of(current) if current else None)
+    return {"changed": True, "framework_id": framework_id, "changes": changes}
+
+
+def ensure_absent(module, operator, masters, credentials):
+    """state=absent: TEARDOWN every matching framework."""
+    params = module.params
+    found = select(operator.get_frameworks(), params["name"], params["framework_id"])
+    ids = [_id_of(f) for f in found]
+    if ids and not module.check_mode:
+        for framework_id in ids:
+            operator.teardown(framework_id)
+    return {"changed": bool(ids), "torn_down": ids}
+
+
+STATE_HANDLERS = {"present": ensure_present, "absent": ensure_absent}
+
+ERROR_MESSAGES = {
+    "AuthenticationFailed": "Mesos refused the credentials ({exc}); set principal and secret "
+    "to a pair the master's --credentials holds",
+    "SubscriptionRefused": "Mesos refused the framework subscription: {exc}",
+    "CallRejected": "Mesos rejected a call: {exc}",
+    "LeaderNotFound": "cannot reach a leading Mesos master at {master}: {exc}",
+    "ConnectionFailed": "cannot reach the Mesos master at {master}: {exc}",
+    "MesosError": "Mesos client error talking to {master}: {exc}",
+}
+
+
+def error_message(exc, master):
+    """A one-line explanation of a client error, with Mesos's reason."""
+    names = [cls.__name__ for cls in type(exc).__mro__]
+    if getattr(exc, "status", None) in (401, 403):
+        names.insert(0, "AuthenticationFailed")
+    template = next((ERROR_MESSAGES[n] for n in names if n in ERROR_MESSAGES), "{exc}")
+    return template.format(exc=exc, master=master)
+
+
+ARGUMENT_SPEC = {
+    "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
+    "name": {"type": "str"},
+    "framework_id": {"type": "str"},
+    "user": {"type": "str", "default": "root"},
+    "role": {"type": "str", "default": "*"},
+    "principal": {"type": "str"},
+    "secret": {"type": "str", "no_log": True},
+    "failover_timeout": {"type": "float", "default": 604800.0},
+    "master": {"type": "raw"},
+    "timeout": {"type": "float", "default": 30.0},
+    "validate_certs": {"type": "bool", "default": True},
+    "ca_path": {"type": "path"},
+}
+
+
+def main():
+    """Run the module."""
+    module = AnsibleModule(
+        argument_spec=ARGUMENT_SPEC,
+        required_if=[("state", "present", ("name",))],
+        required_one_of=[("name", "framework_id")],
+        required_by={"secret": "principal"},
+        supports_check_mode=True,
+    )
+    if CLIENT_IMPORT_ERROR is not None:
+        module.fail_json(
+            msg=missing_required_lib(CLIENT_IMPORT_ERROR.name or "requests"),
+            exception=CLIENT_IMPORT_TRACE,
+        )
+    params = module.params
+    master = params["master"]
+    try:
+        if not params["validate_certs"]:
+            raise FrameworkFailure(
+                "validate_certs=false is not supported: the Mesos client always verifies TLS; "
+                "give the CA that signed the master's certificate with ca_path"
+            )
+        masters = resolve_master(params["master"], os.environ)
+        master = masters if isinstance(masters, str) else ", ".join(masters)
+        credentials = None
+        if params["principal"] and params["secret"]:
+            credentials = Credentials(params["principal"], params["secret"])
+        with OperatorClient(
+            masters, credentials=credentials, ca_path=params["ca_path"], timeout=params["timeout"]
+        ) as operator:
+            result = STATE_HANDLERS[params["state"]](module, operator, masters, credentials)
+    except FrameworkFailure as exc:
+        module.fail_json(msg=str(exc))
+    except MesosError as exc:
+        module.fail_json(msg=error_message(exc, master))
+    except (ValueError, OSError) as exc:
+        # The client refuses bad values (ids, timeouts, URLs) and TLS files it cannot read.
+        module.fail_json(msg=f"invalid setting: {exc}")
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,385 @@
+#!/usr/bin/python
+"""Ansible module mesos_info: read-out of a Mesos cluster through the operator API."""
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+---
+module: mesos_info
+short_description: Read the health, version and state of an Apache Mesos cluster
+description:
+  - Asks the leading Mesos master with the v1 operator API (C(POST /api/v1)) for its health,
+    version and state, and returns them in a shape that is easy to use in templates and
+    conditions (agents with their attributes as a dict, frameworks, tasks).
+  - Read-only; the same in check mode.
+version_added: "1.0.0"
+author:
+  - mesos-lab contributors
+options:
+  master:
+    description:
+      - A master URL, a list or comma-separated string of them, or a C(zk://) URL.
+      - Defaults to C($MESOS_MASTER) on the target host, then C(/etc/mesos/zk) there.
+    type: raw
+  principal:
+    description:
+      - HTTP Basic principal for masters started with C(--authenticate_http_readonly).
+    type: str
+  secret:
+    description: Secret for I(principal).
+    type: str
+  timeout:
+    description: Seconds each operator call may take, finding the leader included.
+    type: float
+    default: 15
+  validate_certs:
+    description: Verify the master's TLS certificate for C(https://) masters.
+    type: bool
+    default: true
+  ca_path:
+    description: CA bundle to verify the master's certificate with.
+    type: path
+requirements:
+  - python >= 3.9
+  - requests
+  - kazoo (only for C(zk://) masters)
+attributes:
+  check_mode:
+    support: full
+    description: Read-only.
+  diff_mode:
+    support: none
+seealso:
+  - module: mesos_task
+  - module: mesos_offer_info
+"""
+
+EXAMPLES = r"""
+- name: Read the cluster
+  mesos_info:
+    master: http://192.168.33.10:5050
+  register: mesos
+
+- name: The agents and their racks
+  ansible.builtin.debug:
+    msg: "{{ mesos.agents | map(attribute='attributes.rack') | list }}"
+
+- name: Fail unless the nginx task runs
+  ansible.builtin.assert:
+    that: >-
+      mesos.tasks | selectattr('id', 'equalto', 'nginx')
+      | selectattr('state', 'equalto', 'TASK_RUNNING') | list | length == 1
+
+# ad hoc: ansible mesos_masters -m mesos_info
+"""
+
+RETURN = r"""
+master:
+  description: The leading master the module talked to (base URL).
+  returned: always
+  type: str
+  sample: http://192.168.33.10:5050
+healthy:
+  description: Whether C(GET_HEALTH) reported the master healthy.
+  returned: always
+  type: bool
+version:
+  description: The master's version info (C(GET_VERSION)).
+  returned: always
+  type: dict
+  sample: {"version": "1.11.0", "build_user": "..."}
+summary:
+  description: Counts of agents, frameworks and tasks per state.
+  returned: always
+  type: dict
+  sample: {"agents": 1, "active_agents": 1, "frameworks": 1, "tasks": {"TASK_RUNNING": 1}}
+agents:
+  description: Registered agents.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: Agent id.
+      type: str
+    hostname:
+      description: Agent host name.
+      type: str
+    active:
+      description: Whether the agent is active.
+      type: bool
+    attributes:
+      description: Attributes as a dict (as in M(mesos_offer_info)).
+      type: dict
+      sample: {"rack": "r2d2", "pod": "demo,dev"}
+    resources:
+      description: Total resources, summed per name (as in M(mesos_offer_info)).
+      type: dict
+frameworks:
+  description: Frameworks the master knows (active, inactive and completed).
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: Framework id.
+      type: str
+    name:
+      description: Framework name.
+      type: str
+    active:
+      description: Whether a scheduler is connected.
+      type: bool
+    connected:
+      description: Whether the framework is connected.
+      type: bool
+    completed:
+      description: Whether the framework was torn down.
+      type: bool
+tasks:
+  description: Tasks the master knows, including completed ones.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: Task id.
+      type: str
+    name:
+      description: Task name.
+      type: str
+    state:
+      description: Mesos task state.
+      type: str
+    framework_id:
+      description: Owning framework.
+      type: str
+    agent_id:
+      description: Agent running (or that ran) the task.
+      type: str
+"""
+
+import os
+import traceback
+
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+
+try:
+    from ansible.module_utils.mesos_client.errors import MesosError
+    from ansible.module_utils.mesos_client.operator import OperatorClient
+    from ansible.module_utils.mesos_client.transport import Credentials
+except ImportError as import_error:
+    CLIENT_IMPORT_ERROR = import_error
+    CLIENT_IMPORT_TRACE = traceback.format_exc()
+else:
+    CLIENT_IMPORT_ERROR = None
+    CLIENT_IMPORT_TRACE = None
+
+ZK_FILE = "/etc/mesos/zk"
+
+
+class InfoFailure(Exception):
+    """The module cannot do its job."""
+
+
+def resolve_master(value, environ, zk_file=ZK_FILE):
+    """The ``master`` option, else ``$MESOS_MASTER``, else the content of ``zk_file``."""
+    if value in (None, "", []):
+        value = environ.get("MESOS_MASTER", "").strip()
+    if not value:
+        try:
+            with open(zk_file, encoding="utf-8") as handle:
+                value = handle.read().strip()
+        except OSError:
+            value = ""
+    if not value:
+        raise InfoFailure(
+            "no Mesos master given: set the 'master' option (http://host:5050, a list of "
+            f"URLs or zk://host:2181/mesos), the MESOS_MASTER environment variable, or {zk_file}"
+        )
+    if isinstance(value, (list, tuple)):
+        return [str(item).strip() for item in value if str(item).strip()]
+    text = str(value).strip()
+    return text if text.startswith("zk://") else [p.strip() for p in text.split(",") if p.strip()]
+
+
+VALUE_READERS = {
+    "TEXT": lambda item: item.get("text", {}).get("value", ""),
+    "SCALAR": lambda item: item.get("scalar", {}).get("value", 0.0),
+    "SET": lambda item: list(item.get("set", {}).get("item", [])),
+    "RANGES": lambda item: [
+        [span.get("begin"), span.get("end")] for span in item.get("ranges", {}).get("range", [])
+    ],
+}
+
+
+def _value(obj, key):
+    return (obj.get(key) or {}).get("value")
+
+
+def attributes_dict(attributes):
+    """``[{"name": "rack", "type": "TEXT", ...}]`` -> ``{"rack": "r2d2"}``."""
+    return {
+        item.get("name"): VALUE_READERS.get(item.get("type"), lambda _item: None)(item)
+        for item in attributes
+    }
+
+
+def resources_dict(resources):
+    """Resources summed per name: scalars as numbers, ranges as ``[[b, e]]``, sets as lists."""
+    summary = {}
+    for resource in resources:
+        reader = VALUE_READERS.get(resource.get("type", "SCALAR"))
+        if reader is None:
+            continue
+        value, name = reader(resource), resource.get("name")
+        if isinstance(value, list):
+            summary[name] = summary.get(name, []) + value
+        else:
+            summary[name] = round(summary.get(name, 0.0) + value, 3)
+    return summary
+
+
+def agent_view(agent):
+    """One agent of GET_AGENTS."""
+    info = agent.get("agent_info", {})
+    return {
+        "id": _value(info, "id"),
+        "hostname": info.get("hostname", ""),
+        "active": bool(agent.get("active", False)),
+        "attributes": attributes_dict(info.get("attributes", [])),
+        "resources": resources_dict(agent.get("total_resources") or info.get("resources", [])),
+    }
+
+
+def framework_view(framework, completed):
+    """One framework of GET_FRAMEWORKS."""
+    info = framework.get("framework_info", {})
+    return {
+        "id": _value(info, "id"),
+        "name": info.get("name", ""),
+        "active": bool(framework.get("active", False)),
+        "connected": bool(framework.get("connected", False)),
+        "completed": completed,
+    }
+
+
+def task_view(task, hostnames):
+    """One task of GET_TASKS."""
+    agent_id = _value(task, "agent_id")
+    return {
+        "id": _value(task, "task_id"),
+        "name": task.get("name", ""),
+        "state": task.get("state", ""),
+        "framework_id": _value(task, "framework_id"),
+        "agent_id": agent_id,
+        "hostname": hostnames.get(agent_id, ""),
+    }
+
+
+TASK_LISTS = ("pending_tasks", "tasks", "unreachable_tasks", "completed_tasks")
+
+
+def read_cluster(operator):
+    """Health, version and GET_STATE, shaped for templates."""
+    healthy = operator.get_health()
+    version = operator.get_version()
+    state = operator.get_state()
+    agents = [agent_view(a) for a in state.get("get_agents", {}).get("agents", [])]
+    hostnames = {agent["id"]: agent["hostname"] for agent in agents}
+    frameworks_answer = state.get("get_frameworks", {})
+    frameworks = [framework_view(f, False) for f in frameworks_answer.get("frameworks", [])]
+    frameworks += [
+        framework_view(f, True) for f in frameworks_answer.get("completed_frameworks", [])
+    ]
+    tasks_answer = state.get("get_tasks", {})
+    tasks = [task_view(t, hostnames) for key in TASK_LISTS for t in tasks_answer.get(key, [])]
+    per_state = {}
+    for task in tasks:
+        per_state[task["state"]] = per_state.get(task["state"], 0) + 1
+    summary = {
+        "agents": len(agents),
+        "active_agents": sum(1 for agent in agents if agent["active"]),
+        "frameworks": sum(1 for f in frameworks if not f["completed"]),
+        "completed_frameworks": sum(1 for f in frameworks if f["completed"]),
+        "tasks": per_state,
+    }
+    return {
+        "master": operator.leader_url,
+        "healthy": healthy,
+        "version": version,
+        "summary": summary,
+        "agents": agents,
+        "frameworks": frameworks,
+        "tasks": tasks,
+    }
+
+
+ERROR_MESSAGES = {
+    "AuthenticationFailed": "Mesos refused the credentials ({exc}); set principal and secret "
+    "to a pair the master's --credentials holds",
+    "CallRejected": "Mesos rejected a call: {exc}",
+    "LeaderNotFound": "cannot reach a leading Mesos master at {master}: {exc}",
+    "ConnectionFailed": "cannot reach the Mesos master at {master}: {exc}",
+    "MesosError": "Mesos client error talking to {master}: {exc}",
+}
+
+
+def error_message(exc, master):
+    """A one-line explanation of a client error, with Mesos's reason."""
+    names = [cls.__name__ for cls in type(exc).__mro__]
+    template = next((ERROR_MESSAGES[n] for n in names if n in ERROR_MESSAGES), "{exc}")
+    return template.format(exc=exc, master=master)
+
+
+ARGUMENT_SPEC = {
+    "master": {"type": "raw"},
+    "principal": {"type": "str"},
+    "secret": {"type": "str", "no_log": True},
+    "timeout": {"type": "float", "default": 15.0},
+    "validate_certs": {"type": "bool", "default": True},
+    "ca_path": {"type": "path"},
+}
+
+
+def main():
+    """Run the module."""
+    module = AnsibleModule(
+        argument_spec=ARGUMENT_SPEC,
+        required_together=[("principal", "secret")],
+        supports_check_mode=True,
+    )
+    if CLIENT_IMPORT_ERROR is not None:
+        module.fail_json(
+            msg=missing_required_lib(CLIENT_IMPORT_ERROR.name or "requests"),
+            exception=CLIENT_IMPORT_TRACE,
+        )
+    params = module.params
+    master = params["master"]
+    try:
+        if not params["validate_certs"]:
+            raise InfoFailure(
+                "validate_certs=false is not supported: the Mesos client always verifies TLS; "
+                "give the CA that signed the master's certificate with ca_path"
+            )
+        masters = resolve_master(params["master"], os.environ)
+        master = masters if isinstance(masters, str) else ", ".join(masters)
+        credentials = None
+        if params["principal"]:
+            credentials = Credentials(params["principal"], params["secret"])
+        with OperatorClient(
+            masters, credentials=credentials, ca_path=params["ca_path"], timeout=params["timeout"]
+        ) as operator:
+            result = read_cluster(operator)
+    except InfoFailure as exc:
+        module.fail_json(msg=str(exc))
+    except MesosError as exc:
+        module.fail_json(msg=error_message(exc, master))
+    except (ValueError, OSError) as exc:
+        # The client refuses bad values (ids, timeouts, URLs) and TLS files it cannot read.
+        module.fail_json(msg=f"invalid setting: {exc}")
+    module.exit_json(changed=False, **result)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,344 @@
+#!/usr/bin/python
+"""Ansible module mesos_offer_info: what the Mesos agents offer right now."""
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+---
+module: mesos_offer_info
+short_description: Collect the resource offers Apache Mesos makes to a new framework
+description:
+  - Subscribes a short-lived framework (no failover timeout) with the Mesos v1 scheduler
+    HTTP API, collects the offers the master sends for up to I(timeout) seconds, declines them
+    all and tears the framework down again.
+  - Returns each offer with its agent's host name, the agent's attributes as a dict and its
+    resources, including port ranges; the read-out of the notebook's "wait for offers" step.
+  - Collection stops early once every active agent has made an offer.
+version_added: "1.0.0"
+author:
+  - mesos-lab contributors
+options:
+  timeout:
+    description: Seconds to wait for offers.
+    type: float
+    default: 10
+  framework:
+    description: The short-lived framework that receives the offers.
+    type: dict
+    default: {}
+    suboptions:
+      name:
+        description: Framework name.
+        type: str
+        default: mesos-lab-offer-info
+      user:
+        description: Unix user of the framework.
+        type: str
+        default: root
+      role:
+        description: Role to receive offers for.
+        type: str
+        default: "*"
+      principal:
+        description: Principal; with I(secret) also the HTTP Basic credentials.
+        type: str
+      secret:
+        description: Secret for I(principal).
+        type: str
+  master:
+    description:
+      - A master URL, a list or comma-separated string of them, or a C(zk://) URL.
+      - Defaults to C($MESOS_MASTER) on the target host, then C(/etc/mesos/zk) there.
+    type: raw
+  validate_certs:
+    description: Verify the master's TLS certificate for C(https://) masters.
+    type: bool
+    default: true
+  ca_path:
+    description: CA bundle to verify the master's certificate with.
+    type: path
+requirements:
+  - python >= 3.9
+  - requests
+  - kazoo (only for C(zk://) masters)
+attributes:
+  check_mode:
+    support: full
+    description: Only reads; a short-lived framework is registered and torn down either way.
+  diff_mode:
+    support: none
+seealso:
+  - module: mesos_task
+  - module: mesos_info
+"""
+
+EXAMPLES = r"""
+- name: What do the agents offer?
+  mesos_offer_info:
+    timeout: 5
+  register: offers
+
+- name: Ports the first agent offers
+  ansible.builtin.debug:
+    var: offers.offers[0].resources.ports
+
+# ad hoc, on the masters (master from /etc/mesos/zk):
+#   ansible mesos_masters -m mesos_offer_info
+"""
+
+RETURN = r"""
+offers:
+  description: The offers received, one per agent and allocation round.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: Offer id (already declined).
+      type: str
+    agent_id:
+      description: Agent id.
+      type: str
+    hostname:
+      description: Agent host name.
+      type: str
+      sample: 192.168.33.11
+    attributes:
+      description:
+        - Agent attributes; C(TEXT) as strings, C(SCALAR) as numbers, C(SET) as lists,
+          C(RANGES) as lists of C([begin, end]).
+      type: dict
+      sample: {"rack": "r2d2", "pod": "demo,dev"}
+    resources:
+      description:
+        - Offered resources summed per name; scalars as numbers, C(ports) (any range
+          resource) as a list of C([begin, end]).
+      type: dict
+      sample: {"cpus": 2, "mem": 496, "disk": 4930, "ports": [[31000, 32000]]}
+framework_id:
+  description: Id of the short-lived framework (torn down).
+  returned: always
+  type: str
+"""
+
+import os
+import time
+import traceback
+
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+
+try:
+    from ansible.module_utils.mesos_client.errors import MesosError, MesosTimeout
+    from ansible.module_utils.mesos_client.framework import FrameworkInfo
+    from ansible.module_utils.mesos_client.operator import OperatorClient
+    from ansible.module_utils.mesos_client.scheduler import SchedulerSession
+    from ansible.module_utils.mesos_client.transport import Credentials
+except ImportError as import_error:
+    CLIENT_IMPORT_ERROR = import_error
+    CLIENT_IMPORT_TRACE = traceback.format_exc()
+else:
+    CLIENT_IMPORT_ERROR = None
+    CLIENT_IMPORT_TRACE = None
+
+ZK_FILE = "/etc/mesos/zk"
+OPERATOR_TIMEOUT = 15.0
+
+
+class OfferInfoFailure(Exception):
+    """The module cannot do its job."""
+
+
+def resolve_master(value, environ, zk_file=ZK_FILE):
+    """The ``master`` option, else ``$MESOS_MASTER``, else the content of ``zk_file``."""
+    if value in (None, "", []):
+        value = environ.get("MESOS_MASTER", "").strip()
+    if not value:
+        try:
+            with open(zk_file, encoding="utf-8") as handle:
+                value = handle.read().strip()
+        except OSError:
+            value = ""
+    if not value:
+        raise OfferInfoFailure(
+            "no Mesos master given: set the 'master' option (http://host:5050, a list of "
+            f"URLs or zk://host:2181/mesos), the MESOS_MASTER environment variable, or {zk_file}"
+        )
+    if isinstance(value, (list, tuple)):
+        return [str(item).strip() for item in value if str(item).strip()]
+    text = str(value).strip()
+    return text if text.startswith("zk://") else [p.strip() for p in text.split(",") if p.strip()]
+
+
+VALUE_READERS = {
+    "TEXT": lambda item: item.get("text", {}).get("value", ""),
+    "SCALAR": lambda item: item.get("scalar", {}).get("value", 0.0),
+    "SET": lambda item: list(item.get("set", {}).get("item", [])),
+    "RANGES": lambda item: [
+        [span.get("begin"), span.get("end")] for span in item.get("ranges", {}).get("range", [])
+    ],
+}
+
+
+def attributes_dict(attributes):
+    """``[{"name": "rack", "type": "TEXT", ...}]`` -> ``{"rack": "r2d2"}``."""
+    return {
+        item.get("name"): VALUE_READERS.get(item.get("type"), lambda _item: None)(item)
+        for item in attributes
+    }
+
+
+def _add(total, value):
+    if isinstance(value, list):
+        return (total or []) + value
+    return round((total or 0.0) + value, 3)
+
+
+def resources_dict(resources):
+    """Resources summed per name: scalars as numbers, ranges as ``[[b, e]]``, sets as lists."""
+    summary = {}
+    for resource in resources:
+        reader = VALUE_READERS.get(resource.get("type", "SCALAR"))
+        if reader is not None:
+            name = resource.get("name")
+            summary[name] = _add(summary.get(name), reader(resource))
+    return summary
+
+
+def offer_view(offer):
+    """One offer as returned by the module."""
+    return {
+        "id": offer.get("id", {}).get("value"),
+        "agent_id": offer.get("agent_id", {}).get("value"),
+        "hostname": offer.get("hostname", ""),
+        "attributes": attributes_dict(offer.get("attributes", [])),
+        "resources": resources_dict(offer.get("resources", [])),
+    }
+
+
+def active_agents(params, masters, credentials):
+    """How many agents are active (collection can stop once each has offered)."""
+    with OperatorClient(
+        masters,
+        credentials=credentials,
+        ca_path=params["ca_path"],
+        timeout=min(params["timeout"] + 5.0, OPERATOR_TIMEOUT),
+    ) as operator:
+        return sum(1 for agent in operator.get_agents() if agent.get("active", True))
+
+
+def collect_offers(params, masters, credentials):
+    """Subscribe a throw-away framework, gather and decline offers, tear it down."""
+    settings = params["framework"]
+    framework = FrameworkInfo(
+        user=settings["user"],
+        name=settings["name"],
+        roles=(settings["role"],),
+        failover_timeout=0.0,
+        principal=settings["principal"],
+    )
+    agents = active_agents(params, masters, credentials)
+    session = SchedulerSession(
+        masters,
+        framework,
+        credentials=credentials,
+        ca_path=params["ca_path"],
+        reconnect_timeout=0.0,
+    )
+    offers = {}
+    subscription = None
+    try:
+        subscription = session.subscribe(timeout=max(params["timeout"], 5.0))
+        deadline = time.monotonic() + params["timeout"]
+        while agents and len({o["agent_id"] for o in offers.values()}) < agents:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                break
+            try:
+                event = session.wait_for("OFFERS", remaining)
+            except MesosTimeout:
+                break
+            for offer in event.offers:
+                offers[offer["id"]["value"]] = offer_view(offer)
+            session.decline([offer["id"] for offer in event.offers])
+    finally:
+        session.close(teardown=subscription is not None)
+    return list(offers.values()), subscription.framework_id
+
+
+ERROR_MESSAGES = {
+    "AuthenticationFailed": "Mesos refused the credentials ({exc}); set framework.principal "
+    "and framework.secret to a pair the master's --credentials holds",
+    "SubscriptionRefused": "Mesos refused the framework subscription: {exc}",
+    "CallRejected": "Mesos rejected a call: {exc}",
+    "LeaderNotFound": "cannot reach a leading Mesos master at {master}: {exc}",
+    "ConnectionFailed": "cannot reach the Mesos master at {master}: {exc}",
+    "MesosError": "Mesos client error talking to {master}: {exc}",
+}
+
+
+def error_message(exc, master):
+    """A one-line explanation of a client error, with Mesos's reason."""
+    names = [cls.__name__ for cls in type(exc).__mro__]
+    if getattr(exc, "status", None) in (401, 403):
+        names.insert(0, "AuthenticationFailed")
+    template = next((ERROR_MESSAGES[n] for n in names if n in ERROR_MESSAGES), "{exc}")
+    return template.format(exc=exc, master=master)
+
+
+ARGUMENT_SPEC = {
+    "timeout": {"type": "float", "default": 10.0},
+    "framework": {
+        "type": "dict",
+        "default": {},
+        "options": {
+            "name": {"type": "str", "default": "mesos-lab-offer-info"},
+            "user": {"type": "str", "default": "root"},
+            "role": {"type": "str", "default": "*"},
+            "principal": {"type": "str"},
+            "secret": {"type": "str", "no_log": True},
+        },
+        "required_by": {"secret": "principal"},
+    },
+    "master": {"type": "raw"},
+    "validate_certs": {"type": "bool", "default": True},
+    "ca_path": {"type": "path"},
+}
+
+
+def main():
+    """Run the module."""
+    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
+    if CLIENT_IMPORT_ERROR is not None:
+        module.fail_json(
+            msg=missing_required_lib(CLIENT_IMPORT_ERROR.name or "requests"),
+            exception=CLIENT_IMPORT_TRACE,
+        )
+    params = module.params
+    master = params["master"]
+    try:
+        if params["timeout"] <= 0:
+            raise OfferInfoFailure("timeout must be positive")
+        if not params["validate_certs"]:
+            raise OfferInfoFailure(
+                "validate_certs=false is not supported: the Mesos client always verifies TLS; "
+                "give the CA that signed the master's certificate with ca_path"
+            )
+        masters = resolve_master(params["master"], os.environ)
+        master = masters if isinstance(masters, str) else ", ".join(masters)
+        settings = params["framework"]
+        credentials = None
+        if settings["principal"] and settings["secret"]:
+            credentials = Credentials(settings["principal"], settings["secret"])
+        offers, framework_id = collect_offers(params, masters, credentials)
+    except OfferInfoFailure as exc:
+        module.fail_json(msg=str(exc))
+    except MesosError as exc:
+        module.fail_json(msg=error_message(exc, master))
+    except (ValueError, OSError) as exc:
+        # The client refuses bad values (ids, timeouts, URLs) and TLS files it cannot read.
+        module.fail_json(msg=f"invalid setting: {exc}")
+    module.exit_json(changed=False, offers=offers, framework_id=framework_id)
+
+
+if __name__ == "__main__":
+    main()

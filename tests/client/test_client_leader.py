@@ -1,0 +1,89 @@
+"""Leader handling against several mesos_sim masters electing through a real ZooKeeper."""
+
+from __future__ import annotations
+
+import signal
+
+from helpers import raw_post
+from mesos_client import OperatorClient
+from mesos_client.leader import ZooKeeperLeaderLocator
+
+from tests.support.wait import wait_until
+
+
+def ha_cluster(sim_cluster_factory, zookeeper_server, masters: int = 2):
+    cluster = sim_cluster_factory(masters=masters, agents=1, zookeeper=zookeeper_server)
+    cluster.wait_for_agents()
+    return cluster
+
+
+def test_non_leader_answers_307_with_the_leader_location(sim_cluster_factory, zookeeper_server):
+    cluster = ha_cluster(sim_cluster_factory, zookeeper_server)
+    leader = cluster.leader_index()
+    follower = cluster.masters[1 - leader]
+    status, headers, _body = raw_post(
+        follower.url + "/api/v1/scheduler",
+        {"type": "SUBSCRIBE", "subscribe": {"framework_info": {"user": "u", "name": "n"}}},
+    )
+    assert status == 307
+    assert headers["Location"].startswith(f"//{cluster.masters[leader].address}")
+
+
+def test_subscribe_through_a_non_leader_ends_at_the_leader(
+    sim_cluster_factory, zookeeper_server, session_factory
+):
+    cluster = ha_cluster(sim_cluster_factory, zookeeper_server)
+    leader = cluster.leader_index()
+    follower = cluster.masters[1 - leader]
+    session = session_factory([follower.url])  # only the follower is known
+    subscription = session.subscribe(timeout=20)
+    assert subscription.leader_url == cluster.masters[leader].url
+    session.revive()
+    with OperatorClient([follower.url]) as operator:
+        assert operator.get_master()["master_info"]["port"] == cluster.masters[leader].port
+        assert operator.leader_url == cluster.masters[leader].url
+
+
+def test_zookeeper_locator_reads_the_leader(sim_cluster_factory, zookeeper_server):
+    cluster = ha_cluster(sim_cluster_factory, zookeeper_server)
+    locator = ZooKeeperLeaderLocator(zookeeper_server.url("/mesos"))
+    try:
+        assert locator.current(deadline=float("inf")) == cluster.leader_url()
+    finally:
+        locator.close()
+
+
+def test_leader_change_via_zookeeper_resubscribes_with_the_same_framework_id(
+    sim_cluster_factory, zookeeper_server, session_factory
+):
+    cluster = ha_cluster(sim_cluster_factory, zookeeper_server)
+    session = session_factory(zookeeper_server.url("/mesos"), reconnect_timeout=60)
+    first = session.subscribe(timeout=20)
+    old_leader = cluster.leader_index()
+    assert first.leader_url == cluster.masters[old_leader].url
+    cluster.stop_master(old_leader, signal.SIGTERM)
+    new_leader_url = cluster.leader_url(timeout=30)
+    assert new_leader_url != first.leader_url
+    wait_until(lambda: session.subscriptions >= 2, 60, 0.1, "re-subscription to the new leader")
+    second = session.subscription
+    assert second.framework_id == first.framework_id
+    assert second.leader_url == new_leader_url
+    assert second.stream_id != first.stream_id
+    session.reconcile()  # calls go to the new leader with the new stream id
+    with OperatorClient(zookeeper_server.url("/mesos")) as operator:
+        ids = [f["framework_info"]["id"]["value"] for f in operator.get_frameworks()]
+    assert first.framework_id in ids
+
+
+def test_leader_crash_with_a_url_list_moves_to_the_next_master(
+    sim_cluster_factory, zookeeper_server, session_factory
+):
+    cluster = ha_cluster(sim_cluster_factory, zookeeper_server)
+    urls = [m.url for m in cluster.masters]
+    session = session_factory(urls, reconnect_timeout=90)
+    first = session.subscribe(timeout=20)
+    cluster.stop_master(cluster.leader_index(), signal.SIGKILL)
+    wait_until(lambda: session.subscriptions >= 2, 90, 0.1, "re-subscription after a crash")
+    assert session.subscription.framework_id == first.framework_id
+    assert session.subscription.leader_url != first.leader_url
+    session.revive()

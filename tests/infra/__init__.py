@@ -1,0 +1,1 @@
+"""Repository-level checks: inventories, Vagrantfile, role argument specs, playbooks."""

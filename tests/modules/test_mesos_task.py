@@ -1,0 +1,231 @@
+"""mesos_task against real mesos_sim processes, through real `ansible localhost -m` runs."""
+
+from __future__ import annotations
+
+import os
+import signal
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from tests.support.ports import free_port
+from tests.support.sim import SimCluster
+from tests.support.wait import wait_until
+
+from .ansible_run import adhoc
+from .cluster_checks import (
+    frameworks_named,
+    http_body,
+    live_tasks,
+    tasks_with_id,
+    wait_for_task_state,
+)
+
+WEB = "exec python3 -m http.server --bind 127.0.0.1 $PORT0"
+
+
+def web_args(master: str, **extra) -> dict:
+    args = {
+        "name": "web",
+        "command": WEB,
+        "ports": 1,
+        "constraints": {"rack": "r2d2", "pod": "dev"},
+        "master": master,
+        "timeout": 30,
+        "offer_timeout": 15,
+    }
+    args.update(extra)
+    return args
+
+
+def ok(run) -> dict:
+    result = run.result
+    assert not result.get("failed"), run.describe()
+    return result
+
+
+def test_launch_is_idempotent_and_absent_kills(master, operator_factory) -> None:
+    operator = operator_factory(master)
+
+    first = ok(adhoc("mesos_task", web_args(master)))
+    assert first["changed"] is True
+    task = first["task"]
+    assert task["id"] == "web" and task["state"] == "TASK_RUNNING"
+    assert task["hostname"] == "127.0.0.1" and len(task["ports"]) == 1
+    assert task["framework_id"] == first["framework_id"]
+    assert http_body(f"http://127.0.0.1:{task['ports'][0]}/")
+
+    second = ok(adhoc("mesos_task", web_args(master)))
+    assert second["changed"] is False
+    assert second["task"]["ports"] == task["ports"]
+    assert second["task"]["agent_id"] == task["agent_id"]
+    assert second["framework_id"] == first["framework_id"]
+    assert len(live_tasks(operator, "web")) == 1, "a second run started another task"
+    # The framework outlives the runs (failover_timeout), and there is only one of it.
+    (framework,) = frameworks_named(operator, "mesos-lab")
+    assert framework["framework_info"]["id"]["value"] == first["framework_id"]
+    assert framework["framework_info"]["failover_timeout"] == 604800
+
+    gone = ok(adhoc("mesos_task", {"name": "web", "state": "absent", "master": master}))
+    assert gone["changed"] is True
+    assert gone["task"]["state"] == "TASK_KILLED"
+    assert not live_tasks(operator, "web")
+
+    again = ok(adhoc("mesos_task", {"name": "web", "state": "absent", "master": master}))
+    assert again["changed"] is False and again["task"] == {}
+    # Killing the task did not tear the framework down.
+    assert frameworks_named(operator, "mesos-lab")
+
+
+def test_task_outlives_the_module_run(master, operator_factory) -> None:
+    operator = operator_factory(master)
+    task = ok(adhoc("mesos_task", web_args(master)))["task"]
+    # The module has exited; its framework is disconnected but the task keeps running.
+    (framework,) = frameworks_named(operator, "mesos-lab")
+    assert framework.get("connected") is not True
+    assert [t["state"] for t in live_tasks(operator, "web")] == ["TASK_RUNNING"]
+    assert http_body(f"http://127.0.0.1:{task['ports'][0]}/")
+
+
+def test_relaunch_after_the_task_died(master, operator_factory) -> None:
+    operator = operator_factory(master)
+    with tempfile.TemporaryDirectory() as scratch:
+        pid_file = Path(scratch) / "pid"
+        command = f"echo $$ > {pid_file}; {WEB}"
+        first = ok(adhoc("mesos_task", web_args(master, command=command)))
+        pid = int(wait_until(lambda: pid_file.read_text().strip(), 10, what="the task's pid"))
+        os.kill(pid, signal.SIGKILL)  # the process this test launched through Mesos
+        wait_for_task_state(operator, "web", {"TASK_FAILED"})
+
+        second = ok(adhoc("mesos_task", web_args(master, command=command)))
+        assert second["changed"] is True
+        assert second["task"]["state"] == "TASK_RUNNING"
+        assert second["framework_id"] == first["framework_id"]
+        assert http_body(f"http://127.0.0.1:{second['task']['ports'][0]}/")
+        assert len(live_tasks(operator, "web")) == 1
+        ok(adhoc("mesos_task", {"name": "web", "state": "absent", "master": master}))
+
+
+def test_constraint_that_matches_nothing_fails_clearly(master, operator_factory) -> None:
+    run = adhoc("mesos_task", web_args(master, constraints={"rack": "r9"}, offer_timeout=3))
+    result = run.result
+    assert result.get("failed"), run.describe()
+    assert "no offer matched within offer_timeout=3s" in result["msg"]
+    assert "127.0.0.1" in result["msg"] and "rack" in result["msg"] and "r2d2" in result["msg"]
+    assert result["offers"] and all("reason" in offer for offer in result["offers"])
+    assert not tasks_with_id(operator_factory(master), "web")
+
+
+def test_offer_without_enough_resources_says_so(master) -> None:
+    run = adhoc("mesos_task", web_args(master, mem=1_000_000, offer_timeout=3))
+    result = run.result
+    assert result.get("failed"), run.describe()
+    assert "not enough mem" in result["msg"]
+
+
+def test_task_that_fails_reports_mesos_reason(master) -> None:
+    run = adhoc("mesos_task", web_args(master, name="broken", command="exit 3"))
+    result = run.result
+    assert result.get("failed"), run.describe()
+    assert "task broken went TASK_FAILED" in result["msg"]
+    assert "3" in result["msg"]
+
+
+def test_check_mode_and_diff_launch_nothing(master, operator_factory) -> None:
+    operator = operator_factory(master)
+    planned = ok(adhoc("mesos_task", web_args(master), check=True, diff=True))
+    assert planned["changed"] is True
+    assert planned["diff"]["before"] == {}
+    assert planned["diff"]["after"]["command"] == WEB
+    assert planned["diff"]["after"]["state"] == "TASK_RUNNING"
+    assert planned["matching_agents"] == ["127.0.0.1"]
+    assert not tasks_with_id(operator, "web")
+    assert not frameworks_named(operator, "mesos-lab"), "check mode subscribed a framework"
+
+    launched = ok(adhoc("mesos_task", web_args(master), diff=True))
+    assert launched["diff"]["before"] == {}
+    assert launched["diff"]["after"]["state"] == "TASK_RUNNING"
+
+    kill_plan = ok(
+        adhoc(
+            "mesos_task",
+            {"name": "web", "state": "absent", "master": master},
+            check=True,
+            diff=True,
+        )
+    )
+    assert kill_plan["changed"] is True
+    assert kill_plan["diff"]["before"]["state"] == "TASK_RUNNING"
+    assert kill_plan["diff"]["after"] == {}
+    assert len(live_tasks(operator, "web")) == 1, "check mode killed the task"
+
+
+def test_check_mode_warns_when_no_agent_matches(master) -> None:
+    run = adhoc("mesos_task", web_args(master, constraints={"rack": "r9"}), check=True)
+    result = ok(run)
+    assert result["matching_agents"] == []
+    assert "no registered agent" in run.stdout + run.stderr
+
+
+def test_changed_spec_of_a_running_task_warns(master) -> None:
+    ok(adhoc("mesos_task", web_args(master)))
+    run = adhoc("mesos_task", web_args(master, mem=64))
+    assert ok(run)["changed"] is False
+    assert "different spec" in run.stdout + run.stderr
+
+
+def test_wait_false_returns_before_running(master, operator_factory) -> None:
+    result = ok(adhoc("mesos_task", web_args(master, wait=False)))
+    assert result["changed"] is True and result["task"]["state"] == "TASK_STAGING"
+    wait_for_task_state(operator_factory(master), "web", {"TASK_RUNNING"})
+
+
+def test_master_found_through_environment(master) -> None:
+    args = web_args(master)
+    del args["master"]
+    result = ok(adhoc("mesos_task", args, env={"MESOS_MASTER": master}))
+    assert result["task"]["state"] == "TASK_RUNNING"
+
+
+def test_master_list_skips_a_dead_master(master) -> None:
+    dead = f"http://127.0.0.1:{free_port()}"
+    result = ok(adhoc("mesos_task", web_args(master=f"{dead},{master}")))
+    assert result["task"]["state"] == "TASK_RUNNING"
+
+
+@pytest.fixture
+def auth_cluster(cluster_factory, tmp_path) -> SimCluster:
+    credentials = tmp_path / "credentials.json"
+    credentials.write_text('{"credentials": [{"principal": "lab", "secret": "s3cret"}]}')
+    return cluster_factory(
+        master_flags={
+            "authenticate_http_frameworks": "true",
+            "http_framework_authenticators": "basic",
+            "credentials": f"file://{credentials}",
+        }
+    )
+
+
+def test_authentication_required_and_accepted(auth_cluster) -> None:
+    master = auth_cluster.leader_url()
+    refused = adhoc("mesos_task", web_args(master))
+    assert refused.result.get("failed"), refused.describe()
+    assert "refused the credentials" in refused.result["msg"]
+    assert "401" in refused.result["msg"]
+
+    wrong = adhoc("mesos_task", web_args(master, framework={"principal": "lab", "secret": "nope"}))
+    assert "refused the credentials" in wrong.result["msg"]
+    assert "nope" not in wrong.stdout + wrong.stderr
+
+    launched = ok(
+        adhoc("mesos_task", web_args(master, framework={"principal": "lab", "secret": "s3cret"}))
+    )
+    assert launched["task"]["state"] == "TASK_RUNNING"
+    assert "s3cret" not in str(launched)
+
+
+def test_no_authentication_needed_without_the_flag(master) -> None:
+    # Credentials are sent but the master does not ask for them: still fine.
+    args = web_args(master, framework={"principal": "lab", "secret": "s3cret"})
+    assert ok(adhoc("mesos_task", args))["task"]["state"] == "TASK_RUNNING"

@@ -1,0 +1,100 @@
+"""Two masters and a real ZooKeeper: json.info_ znodes, the lowest leads, stopping the leader
+elects the other, the agent re-registers with it and a framework re-subscribes with its id."""
+
+from __future__ import annotations
+
+import json
+import signal
+
+import pytest
+import requests
+from kazoo.client import KazooClient
+
+from tests.support.sim import SimCluster
+from tests.support.wait import wait_until
+
+from .scheduler import TestScheduler, command_task, launch_call
+
+pytestmark = pytest.mark.zookeeper
+
+
+def _znodes(zookeeper_server) -> dict[str, dict]:
+    client = KazooClient(hosts=zookeeper_server.hosts, timeout=5)
+    client.start(timeout=10)
+    try:
+        names = [c for c in client.get_children("/mesos") if c.startswith("json.info_")]
+        return {n: json.loads(client.get(f"/mesos/{n}")[0]) for n in sorted(names)}
+    finally:
+        client.stop()
+        client.close()
+
+
+@pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGKILL])
+def test_leader_failover_agent_reregisters_framework_resubscribes(zookeeper_server, stop_signal):
+    with SimCluster(
+        masters=2,
+        agents=1,
+        zookeeper=zookeeper_server,
+        master_flags={"zk_session_timeout": "2secs"},
+        agent_flags={"zk_session_timeout": "2secs"},
+    ) as cluster:
+        leader = cluster.leader_index()
+        znodes = _znodes(zookeeper_server)
+        assert len(znodes) == 2
+        lowest = next(iter(znodes.values()))
+        assert lowest["address"]["port"] == cluster.masters[leader].port
+        assert lowest["version"] == "1.11.0"
+        assert {"ip", "port", "hostname", "id", "pid", "address"} <= set(lowest)
+        old_state = cluster.wait_for_agents()
+        agent_id = old_state["slaves"][0]["id"]
+
+        scheduler = TestScheduler(cluster.leader_url(), {"failover_timeout": 300})
+        offer = scheduler.next_event("OFFERS")["offers"]["offers"][0]
+        scheduler.call(launch_call(offer, [command_task(offer, "survivor", "sleep 120")]))
+        scheduler.update("survivor", "TASK_RUNNING")
+        framework_id = scheduler.framework_id
+
+        cluster.stop_master(leader, stop_signal)
+        scheduler.next_event("_CLOSED", timeout=10)
+        scheduler.close()
+        new_leader = cluster.leader_index(timeout=30)
+        assert new_leader != leader
+        state = cluster.wait_for_agents(timeout=30)
+        assert [s["id"] for s in state["slaves"]] == [agent_id]
+        assert state["slaves"][0]["reregistered_time"] > 0
+
+        again = TestScheduler(
+            cluster.leader_url(), {"failover_timeout": 300}, framework_id=framework_id
+        )
+        try:
+            assert again.framework_id == framework_id
+            again.call(
+                {"type": "RECONCILE", "reconcile": {"tasks": [{"task_id": {"value": "survivor"}}]}}
+            )
+            status = again.next_event(
+                "UPDATE",
+                where=lambda e: e["update"]["status"].get("reason") == "REASON_RECONCILIATION",
+            )["update"]["status"]
+            assert status["state"] == "TASK_RUNNING"
+            tasks = requests.post(
+                cluster.leader_url() + "/api/v1", json={"type": "GET_TASKS"}, timeout=5
+            ).json()["get_tasks"]["tasks"]
+            assert [t["task_id"]["value"] for t in tasks] == ["survivor"]
+            again.call({"type": "KILL", "kill": {"task_id": {"value": "survivor"}}})
+            again.update("survivor", "TASK_KILLED")
+        finally:
+            again.close()
+        if stop_signal == signal.SIGTERM:
+            assert len(_znodes(zookeeper_server)) == 1
+
+        def follower_redirects() -> bool:
+            cluster.start_master(leader)
+            response = requests.post(
+                cluster.masters[leader].url + "/api/v1/scheduler",
+                json={},
+                timeout=5,
+                allow_redirects=False,
+            )
+            return response.status_code == 307
+
+        wait_until(follower_redirects, 20, 0.2, "the restarted master to follow")
