@@ -15,7 +15,7 @@ export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
 .PHONY: help venv host-deps lab lab-down lab-status lint test test-unit test-sim test-client \
-        test-modules test-infra test-molecule test-e2e bench
+        test-modules test-infra test-roles test-lab test-molecule test-e2e bench
 
 help:
 	@echo "make lab        venv, host packages, lab machines, site.yml (INVENTORY=$(INVENTORY))"
@@ -64,13 +64,19 @@ test-modules: venv
 test-infra: venv
 	$(PYTEST) tests/infra
 
+test-roles: venv
+	$(PYTEST) tests/roles
+
+test-lab: venv
+	$(PYTEST) tests/lab
+
 test-molecule: venv
 	cd $(CURDIR) && $(BIN)/molecule test --all
 
 test-e2e: venv
 	$(PYTEST) tests/e2e
 
-test: lint test-unit test-sim test-client test-modules test-infra test-molecule test-e2e
+test: lint test-unit test-lab test-sim test-client test-modules test-infra test-roles test-molecule test-e2e
 	@echo "make test: all suites passed"
 
 bench: venv

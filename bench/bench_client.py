@@ -24,7 +24,7 @@ from mesos_client.recordio import RecordIODecoder, encode  # noqa: E402
 CHUNK_SIZE = 16 * 1024  # a typical HTTP chunk read from the socket
 RECORDS = 20_000
 REPEATS = 7
-RECONCILE_TASKS = 2_000
+RECONCILE_TASKS = 10_000
 
 
 def sample_records(count: int) -> list[bytes]:

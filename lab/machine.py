@@ -7,7 +7,7 @@ import signal
 import time
 from pathlib import Path
 
-from lab import guest, processes, shell
+from lab import aptcache, guest, processes, shell
 from lab.constants import BRIDGE, MACHINE_MARKER
 from lab.detach import spawn_detached
 from lab.errors import LabError
@@ -26,9 +26,13 @@ def prepare(
 ) -> None:
     """Copy the base to machines/<name> and configure it; a crash leaves only a .partial dir."""
     paths.machines_dir.mkdir(parents=True, exist_ok=True)
+    for stale in paths.machines_dir.glob(f".{machine.name}.partial-*"):
+        refuse_if_mounted(stale)
+        shell.run(["rm", "-rf", "--one-file-system", str(stale)], timeout=300)
     partial = paths.machines_dir / f".{machine.name}.partial-{os.getpid()}"
     shell.run(["cp", "-a", "--reflink=auto", str(paths.base_dir), str(partial)], timeout=600)
     guest.configure(partial, machine, lab, dns, pubkey)
+    aptcache.prepare(paths.apt_archives, partial, machine.name)
     paths.run_dir.mkdir(parents=True, exist_ok=True)
     paths.known_hosts(machine.name).write_text(guest.host_key_lines(partial, machine.address))
     partial.rename(paths.machine_dir(machine.name))
@@ -47,7 +51,7 @@ def nspawn_command(paths: LabPaths, machine: MachineSpec) -> list[str]:
         f"--network-bridge={BRIDGE}",
         "--resolv-conf=off",
         "--timezone=off",
-        f"--bind={paths.apt_archives}:/var/cache/apt/archives",
+        f"--bind={paths.apt_archives}:{aptcache.MOUNT}",
         f"--setenv={MACHINE_MARKER}={paths.machine_dir(machine.name)}",
     ]
 
@@ -130,26 +134,31 @@ def observe(paths: LabPaths, name: str, probe: bool = True) -> tuple[Observation
 def stop_many(paths: LabPaths, names: list[str]) -> list[str]:
     """Power machines off cleanly (SIGRTMIN+3 to each init), then SIGKILL what is left.
 
-    Returns the names that had processes. Works without records (after a crash of `up`).
+    An orphaned container (its systemd-nspawn is gone) is killed at once: nobody drains its
+    console any more, so a clean shutdown would block writing to it. Returns the names that
+    had processes. Works without records (after a crash of `up`).
     """
     nspawns: set[int] = set()
-    inits: set[int] = set()
+    halt: set[int] = set()
+    kill: set[int] = set()
     had_processes = []
     for name in names:
         mine = set(processes.nspawn_pids(name, paths.machines_dir))
         record = read_record(paths, name)
         if record is not None and processes.is_nspawn_of(record.pid, name):
             mine.add(record.pid)
-        their_inits = set(processes.container_inits(name, paths.machines_dir))
-        if mine or their_inits:
+        inits = set(processes.container_inits(name, paths.machines_dir))
+        if mine or inits:
             had_processes.append(name)
         nspawns |= mine
-        inits |= their_inits
-    for pid in inits:
+        (halt if mine else kill).update(inits)
+    for pid in halt:
         processes.send(pid, processes.HALT)
-    left = processes.wait_gone(sorted(nspawns | inits), HALT_TIMEOUT)
-    for pid in left:
+    for pid in kill:
         processes.send(pid, signal.SIGKILL)  # killing a pid namespace's init kills all in it
+    left = processes.wait_gone(sorted(nspawns | halt | kill), HALT_TIMEOUT)
+    for pid in left:
+        processes.send(pid, signal.SIGKILL)
     left = processes.wait_gone(left, KILL_TIMEOUT)
     if left:
         raise LabError(f"processes {left} of {', '.join(names)} survived SIGKILL")
@@ -158,7 +167,8 @@ def stop_many(paths: LabPaths, names: list[str]) -> list[str]:
 
 def remove_files(paths: LabPaths, name: str) -> list[Path]:
     """Delete the machine's root file system, partial copies, lock, record and logs."""
-    candidates = [paths.machine_dir(name)]
+    aptcache.harvest(paths.apt_archives, name)
+    candidates = [paths.machine_dir(name), aptcache.machine_archives(paths.apt_archives, name)]
     if paths.machines_dir.exists():
         candidates += list(paths.machines_dir.glob(f".{name}.partial-*"))
         candidates += list(paths.machines_dir.glob(f".#{name}.lck"))

@@ -138,6 +138,8 @@ def remove_network(record: Path) -> list[str]:
 
 
 def _remember_forwarding(record: Path, value: str) -> None:
+    if record.exists():
+        return  # keep the value from before the lab first changed it
     record.parent.mkdir(parents=True, exist_ok=True)
     record.write_text(json.dumps({"ip_forward_before": value}) + "\n")
 

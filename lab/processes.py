@@ -10,6 +10,7 @@ from pathlib import Path
 from lab.constants import MACHINE_MARKER
 
 PROC = Path("/proc")
+HALT = signal.SIGRTMIN + 3  # systemd: halt; in a container that ends the container
 
 
 def cmdline(pid: int, proc: Path = PROC) -> list[str] | None:
@@ -128,6 +129,3 @@ def wait_gone(pids: list[int], timeout: float, proc: Path = PROC) -> list[int]:
         time.sleep(0.1)
         alive = [pid for pid in alive if is_alive(pid, proc)]
     return alive
-
-
-HALT = signal.SIGRTMIN + 3  # systemd: halt; in a container that ends the container

@@ -160,7 +160,7 @@ def ensure_base(base: Path, recipe: Recipe, progress: Progress) -> bool:
 def finalize(root: Path, recipe: Recipe) -> None:
     """Make a fresh debootstrap tree a lab base (shared by every machine)."""
     for deb in (root / "var/cache/apt/archives").glob("*.deb"):
-        deb.unlink()  # machines bind-mount the shared archive here instead
+        deb.unlink()  # machines use the shared cache (lab/aptcache.py) instead
     for key in (root / "etc/ssh").glob("ssh_host_*"):
         key.unlink()  # each machine gets its own
     (root / "etc/apt/sources.list").write_text("\n".join(recipe.sources) + "\n")

@@ -45,6 +45,8 @@ def run(
         )
     except FileNotFoundError as exc:
         raise LabError(f"{cmd[0]} is not installed; run `python -m lab host-deps` as root") from exc
+    except OSError as exc:
+        raise LabError(f"cannot run {cmd[0]}: {exc.strerror}") from exc
     except subprocess.TimeoutExpired as exc:
         raise LabError(f"`{' '.join(cmd)}` did not finish within {timeout:.0f} s") from exc
     if check and result.returncode != 0:

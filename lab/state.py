@@ -81,6 +81,9 @@ def leftover_names(paths: LabPaths) -> set[str]:
     if paths.machines_dir.exists():
         for entry in paths.machines_dir.iterdir():
             names.add(machine_name_of(entry))
+    apt_dirs = paths.apt_archives / "machines"
+    if apt_dirs.exists():
+        names.update(entry.name for entry in apt_dirs.iterdir())
     if paths.run_dir.exists():
         for entry in paths.run_dir.iterdir():
             if entry != paths.network_record:

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import json
-import os
 from typing import Any
 
-from lab import machine, network
+from lab import hostdeps, machine, network
 from lab.constants import BRIDGE, BRIDGE_ALIAS, NFT_TABLE
 from lab.inventory import MachineSpec, load_inventory
 from lab.paths import LabPaths
@@ -15,7 +14,7 @@ from lab.state import classify, read_record
 
 def machine_report(paths: LabPaths, spec: MachineSpec) -> dict[str, Any]:
     """One machine's facts, as plain data."""
-    seen, init_pid = machine.observe(paths, spec.name, probe=os.geteuid() == 0)
+    seen, init_pid = machine.observe(paths, spec.name)
     record = read_record(paths, spec.name)
     return {
         "name": spec.name,
@@ -32,7 +31,7 @@ def machine_report(paths: LabPaths, spec: MachineSpec) -> dict[str, Any]:
 def network_report() -> dict[str, Any]:
     """Bridge and nft table facts."""
     bridge = network.bridge_state()
-    nft = network.nft_table_present() if os.geteuid() == 0 else None
+    nft = network.nft_table_present()
     return {
         "bridge": BRIDGE,
         "bridge_present": bridge.exists,
@@ -59,7 +58,7 @@ def render_text(report: dict[str, Any]) -> str:
     bridge = (
         "present" if net["bridge_is_lab"] else ("FOREIGN" if net["bridge_present"] else "absent")
     )
-    nft = {True: "present", False: "absent", None: "unknown (not root)"}[net["nft_table_present"]]
+    nft = "present" if net["nft_table_present"] else "absent"
     lines = [
         f"lab {report['lab_name']} ({report['inventory']})",
         f"network: bridge {net['bridge']} {bridge}, nft table {net['nft_table']} {nft}",
@@ -75,6 +74,7 @@ def render_text(report: dict[str, Any]) -> str:
 
 def status(paths: LabPaths, inventory: str, as_json: bool) -> int:
     """Print the report; exit status 0 (the report itself says what runs)."""
+    hostdeps.require_root("lab status")
     report = collect(paths, inventory)
     print(json.dumps(report, indent=2) if as_json else render_text(report))
     return 0

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 
 from aiohttp import web
 
 from .http_util import text_response
+from .jsonparse import parse_json_body
 
 SCHEDULER_REALM = "mesos-master-scheduler"
 
@@ -25,7 +25,7 @@ def parse_credentials(text: str) -> dict[str, str]:
     stripped = text.strip()
     if stripped.startswith("{"):
         try:
-            document = json.loads(stripped)
+            document = parse_json_body(stripped.encode())
         except ValueError as exc:
             raise CredentialsError(f"Failed to parse credentials JSON: {exc}") from None
         entries = document.get("credentials") if isinstance(document, dict) else None

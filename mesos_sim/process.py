@@ -29,7 +29,7 @@ def setup_logging(level: str | None) -> None:
         datefmt="%m%d %H:%M:%S",
     )
     logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
-    logging.getLogger("kazoo").setLevel(logging.WARNING)
+    logging.getLogger("kazoo").setLevel(logging.ERROR)  # mesos_sim.zk logs each retry
 
 
 def resolve_address(ip: str | None, hostname: str | None, lookup: bool) -> tuple[str, str]:

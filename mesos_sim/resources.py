@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil
 from dataclasses import dataclass, field
 
+from .jsonparse import parse_json_body
 from .values import (
     ValueError_,
     coalesce_ranges,
@@ -65,7 +65,7 @@ class Resources:
         stripped = text.strip()
         if stripped.startswith("["):
             try:
-                return cls.from_json(json.loads(stripped))
+                return cls.from_json(parse_json_body(stripped.encode()))
             except ValueError:
                 pass  # not JSON: "[..." cannot start a simple string either; fall through
         result = cls()

@@ -19,6 +19,7 @@ from kazoo.exceptions import KazooException, NoNodeError
 from kazoo.handlers.threading import KazooTimeoutError
 
 from .aio import spawn
+from .jsonparse import parse_json_body
 
 log = logging.getLogger(__name__)
 
@@ -166,7 +167,7 @@ class ZkLeadership:
         except (NoNodeError, KazooException):
             return None
         try:
-            info = json.loads(data.decode())
+            info = parse_json_body(data)
         except ValueError:
             log.warning("Leader znode %s does not hold MasterInfo JSON", node)
             return None

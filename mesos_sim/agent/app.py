@@ -4,7 +4,6 @@ routes (public state endpoints and the internal /sim/... link), shutdown."""
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import shutil
 import subprocess
@@ -15,6 +14,7 @@ from ..aio import cancel_all, spawn
 from ..attributes import AttributeError_, parse_attributes
 from ..flags import Flags
 from ..http_util import json_response, text_response
+from ..jsonparse import parse_json_body
 from ..master.render import version_json
 from ..process import StartupError, build_app, resolve_address, serve
 from ..resources import ResourcesError, agent_resources
@@ -22,6 +22,7 @@ from ..zk import ZkUrl, ZkUrlError
 from .checkpoint import IncompatibleAgentInfo, load_agent_id, save_agent_id
 from .core import AgentCore
 from .master_link import MasterLink
+from .operator_http import AgentOperatorEndpoint
 from .render import agent_state
 
 log = logging.getLogger(__name__)
@@ -120,6 +121,9 @@ class AgentProcess:
         for path in ("/flags", "/slave(1)/flags"):
             app.router.add_route("*", path, self.flags_endpoint)
         app.router.add_route("*", "/version", self.version)
+        operator = AgentOperatorEndpoint(self.core, self.flags)
+        for path in ("/api/v1", "/slave(1)/api/v1"):
+            app.router.add_route("*", path, operator.handle)
         internal = {
             "run_task": self.sim_run_task,
             "kill_task": self.sim_kill_task,
@@ -150,7 +154,7 @@ class AgentProcess:
     def _internal(self, handler):
         async def wrapped(request: web.Request) -> web.Response:
             try:
-                body = json.loads(await request.read())
+                body = parse_json_body(await request.read())
                 if not isinstance(body, dict):
                     raise ValueError("expecting a JSON object")
                 result = handler(body)
@@ -203,7 +207,7 @@ class AgentProcess:
         log.info("Agent shutting down")
         if self.flags.sim_kill_tasks_on_shutdown:
             await self.core.kill_all()
-        await self.core.link.stop()
+        await self.core.link.stop(self.core.agent_id)
         await cancel_all()
 
     async def run(self) -> int:

@@ -8,6 +8,8 @@ import json
 import os
 from pathlib import Path
 
+from ..jsonparse import parse_json_body
+
 
 class IncompatibleAgentInfo(RuntimeError):
     """The agent's configuration changed since its info was checkpointed."""
@@ -24,8 +26,10 @@ def load_agent_id(work_dir: str, agent_info: dict) -> str | None:
     if not info_file.exists():
         return None
     try:
-        saved = json.loads(info_file.read_text())
+        saved = parse_json_body(info_file.read_bytes())
     except (OSError, ValueError):
+        return None
+    if not isinstance(saved, dict):
         return None
     previous = saved.get("agent_info", {})
     if previous != agent_info:

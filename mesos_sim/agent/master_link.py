@@ -68,8 +68,10 @@ class MasterLink:
             self.endpoint = self.master_flag.removeprefix("http://").rstrip("/")
             self.reregister()
 
-    async def stop(self) -> None:
-        """Stop detecting and close connections."""
+    async def stop(self, agent_id: str | None = None) -> None:
+        """Say goodbye to the master (when registered), stop detecting, close connections."""
+        if self.registered and agent_id:
+            await self.post("disconnect", {"agent_id": agent_id}, timeout=2.0)
         for task in (self._registering, self._watchdog):
             if task is not None:
                 task.cancel()

@@ -130,6 +130,17 @@ class AgentService:
                 framework, task, "Reconciliation: task unknown to the agent"
             )
 
+    def disconnect(self, agent_id: str) -> bool:
+        """The agent process is going away: deactivate it and rescind its offers, like a
+        Mesos master that sees the agent's connection close."""
+        agent = self.state.agents.get(agent_id)
+        if agent is None:
+            return False
+        agent.active = False
+        self.state.allocator.rescind_where(agent_id=agent_id, send=True)
+        log.info("Agent %s (%s) disconnected", agent_id, agent.hostname)
+        return True
+
     # pings -------------------------------------------------------------------------------
     async def _ping_loop(self) -> None:
         while True:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import time
 
@@ -13,6 +12,7 @@ from ..aio import cancel_all, spawn
 from ..auth import SCHEDULER_REALM, BasicAuthenticator, CredentialsError, parse_credentials
 from ..flags import Flags
 from ..http_util import json_response, text_response
+from ..jsonparse import parse_json_body
 from ..process import StartupError, build_app, resolve_address, serve
 from ..zk import ZkLeadership, ZkUrl, ZkUrlError
 from . import render
@@ -111,6 +111,7 @@ class MasterProcess:
         app.router.add_route("*", "/metrics/snapshot", self.metrics)
         app.router.add_route("POST", "/sim/register", self.sim_register)
         app.router.add_route("POST", "/sim/status_update", self.sim_status_update)
+        app.router.add_route("POST", "/sim/disconnect", self.sim_disconnect)
         return app
 
     async def health(self, request: web.Request) -> web.Response:
@@ -129,7 +130,7 @@ class MasterProcess:
         if not self.state.is_leader:
             return redirect_or_unavailable(self.state, request)
         try:
-            body = json.loads(await request.read())
+            body = parse_json_body(await request.read())
         except ValueError as exc:
             return text_response(400, f"Failed to parse body into JSON: {exc}")
         if not isinstance(body, dict):
@@ -160,6 +161,15 @@ class MasterProcess:
             )
         except (KeyError, TypeError) as exc:
             return text_response(400, f"Malformed status update: {exc!r}")
+        return json_response({})
+
+    async def sim_disconnect(self, request: web.Request) -> web.Response:
+        """Internal: an agent shuts down."""
+        body = await self._sim_body(request)
+        if isinstance(body, web.Response):
+            return body
+        if not self.state.agent_service.disconnect(str(body.get("agent_id"))):
+            return text_response(404, "Unknown agent")
         return json_response({})
 
     # leadership --------------------------------------------------------------------------

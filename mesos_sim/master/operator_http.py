@@ -10,15 +10,11 @@ from urllib.parse import parse_qs
 from aiohttp import web
 
 from ..http_util import (
-    APPLICATION_JSON,
-    APPLICATION_PROTOBUF,
-    accepts_media_type,
     json_response,
     method_not_allowed,
     text_response,
 )
-from ..jsonparse import JsonParseError, parse_json_body
-from ..protojson import ProtoJsonError, parse
+from ..operator_call import read_operator_call
 from . import render
 from .scheduler_http import redirect_or_unavailable
 
@@ -76,40 +72,10 @@ class OperatorEndpoints:
         state = self.state
         if not state.is_leader:
             return redirect_or_unavailable(state, request)
-        if request.method != "POST":
-            return method_not_allowed(["POST"], request.method)
-        content_type = request.headers.get("Content-Type")
-        if content_type is None:
-            return text_response(400, "Expecting 'Content-Type' to be present")
-        if content_type != APPLICATION_JSON:
-            return text_response(
-                415,
-                f"Expecting 'Content-Type' of {APPLICATION_JSON} or {APPLICATION_PROTOBUF}"
-                + (
-                    " (mesos_sim does not simulate protobuf bodies)"
-                    if content_type == APPLICATION_PROTOBUF
-                    else ""
-                ),
-            )
-        try:
-            call = parse("MasterCall", parse_json_body(await request.read()))
-        except JsonParseError as exc:
-            return text_response(400, f"Failed to parse body into JSON: {exc}")
-        except ProtoJsonError as exc:
-            return text_response(400, f"Failed to convert JSON into Call protobuf: {exc}")
-        kind = call.get("type")
-        if kind is None:
-            return text_response(
-                400, "Failed to validate master::Call: Expecting 'type' to be present"
-            )
-        if kind == "TEARDOWN" and "teardown" not in call:
-            return text_response(
-                400, "Failed to validate master::Call: Expecting 'teardown' to be present"
-            )
-        if not accepts_media_type(request.headers.get("Accept"), APPLICATION_JSON):
-            return text_response(
-                406, f"Expecting 'Accept' to allow '{APPLICATION_PROTOBUF}' or '{APPLICATION_JSON}'"
-            )
+        call = await read_operator_call(request, "MasterCall", "master::Call")
+        if isinstance(call, web.Response):
+            return call
+        kind = call["type"]
         if kind == "TEARDOWN":
             return self._teardown(call["teardown"]["framework_id"]["value"])
         payload = PAYLOADS.get(kind)

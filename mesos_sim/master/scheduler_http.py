@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from aiohttp import web
+from aiohttp import HttpVersion11, web
 
 from ..auth import BasicAuthenticator
 from ..http_util import (
@@ -206,7 +206,8 @@ class SchedulerEndpoint:
         response = web.StreamResponse(
             status=200, headers={"Content-Type": APPLICATION_JSON, STREAM_ID: stream_id}
         )
-        response.enable_chunked_encoding()
+        if request.version >= HttpVersion11:
+            response.enable_chunked_encoding()  # HTTP/1.0: the body ends when the stream does
         await response.prepare(request)
         stream = EventStream(
             stream_id,

@@ -1,7 +1,7 @@
 """One scheduler's RecordIO event stream over a chunked HTTP response.
 
-Events wait in a bounded queue; the request handler coroutine writes them. HEARTBEATs are
-written whenever the queue has been idle for the heartbeat interval. A scheduler that reads too
+Events wait in a bounded queue; the request handler coroutine writes them, and a HEARTBEAT
+every heartbeat interval. A scheduler that reads too
 slowly fills its queue and has its connection closed (Mesos closes slow streams too), so it can
 never stall the loop or other streams.
 """
@@ -78,13 +78,19 @@ class EventStream:
             self.on_closed(self)
 
     async def run(self) -> None:
-        """Write queued events until closed; send heartbeats when idle."""
+        """Write queued events until closed, and a HEARTBEAT every interval (like Mesos's
+        heartbeater, whether or not other events flow)."""
+        loop = asyncio.get_running_loop()
+        next_heartbeat = loop.time() + self.heartbeat_interval
         try:
             while not self.closed:
                 try:
-                    data = await asyncio.wait_for(self.queue.get(), self.heartbeat_interval)
+                    data = await asyncio.wait_for(
+                        self.queue.get(), max(0.0, next_heartbeat - loop.time())
+                    )
                 except TimeoutError:
                     data = encode_json(HEARTBEAT)
+                    next_heartbeat = loop.time() + self.heartbeat_interval
                 if data == _CLOSE:
                     break
                 await self.response.write(data)

@@ -345,6 +345,13 @@ framework_id:
   description: Id of the framework the module used (or would use).
   returned: when a framework exists or was created
   type: str
+matching_agents:
+  description: In check mode with I(state=present), host names of the registered agents whose
+    attributes satisfy I(constraints) (a warning says so when there is none).
+  returned: check mode, when the task would be launched
+  type: list
+  elements: str
+  sample: [192.168.33.11]
 offers:
   description:
     - With I(state=present) and a launch, the offers seen before the task was launched and why

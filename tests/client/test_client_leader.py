@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import signal
 
-from helpers import raw_post
+from client_helpers import raw_post
 from mesos_client import OperatorClient
 from mesos_client.leader import ZooKeeperLeaderLocator
 
+from tests.support.sim import SimCluster
 from tests.support.wait import wait_until
 
 
@@ -87,3 +88,17 @@ def test_leader_crash_with_a_url_list_moves_to_the_next_master(
     assert session.subscription.framework_id == first.framework_id
     assert session.subscription.leader_url != first.leader_url
     session.revive()
+
+
+def test_subscribe_while_the_master_is_still_starting_and_electing(
+    zookeeper_server, session_factory
+):
+    """Connection refused, then 503 (no leader elected yet), then SUBSCRIBED: all retried."""
+    cluster = SimCluster(masters=1, agents=0, zookeeper=zookeeper_server)
+    try:
+        session = session_factory([cluster.masters[0].url])
+        cluster.masters[0].start(wait=False)
+        subscription = session.subscribe(timeout=30)
+        assert subscription.leader_url == cluster.masters[0].url
+    finally:
+        cluster.stop()

@@ -6,9 +6,10 @@ import base64
 import contextlib
 import time
 import urllib.request
+import uuid
 
 import pytest
-from helpers import raw_post, wait_task_state
+from client_helpers import raw_post, wait_task_state
 from mesos_client import (
     CallRejected,
     Constraint,
@@ -35,6 +36,7 @@ def test_subscribe_gets_framework_id_stream_id_and_heartbeats(sim_cluster, sessi
     assert subscription.stream_id and session.stream_id == subscription.stream_id
     assert subscription.leader_url == sim_cluster.master_url()
     assert subscription.heartbeat_interval == pytest.approx(0.5)
+    assert session.seconds_since_last_event is not None
     assert session.next_event(5).type == "SUBSCRIBED"
     heartbeats = 0
     for event in session.events(timeout=10):
@@ -98,6 +100,7 @@ def test_launch_reach_ack_and_kill(sim_cluster, session_factory):
     assert states.get(task_id) == "TASK_RUNNING"
     session.kill(task_id, agent_id)
     wait_task_state(session, task_id, "TASK_KILLED", timeout=30)
+    assert session.task_states[task_id] == "TASK_KILLED"
     with pytest.raises(OSError):
         http_ok(f"http://127.0.0.1:{port}/")
 
@@ -159,7 +162,13 @@ def test_decline_with_filters_then_revive(sim_cluster, session_factory):
     session.subscribe(timeout=15)
     offers = session.wait_for("OFFERS", 15).offers
     agent_id = offers[0]["agent_id"]["value"]
+    assert {o["id"]["value"] for o in offers} <= {
+        o["id"]["value"] for o in session.outstanding_offers
+    }
     session.decline([o["id"] for o in offers], filters={"refuse_seconds": 120})
+    assert not {o["id"]["value"] for o in offers} & {
+        o["id"]["value"] for o in session.outstanding_offers
+    }
     offered_again = [
         e for e in session.events(timeout=3)
         if e.type == "OFFERS" and any(o["agent_id"]["value"] == agent_id for o in e.offers)
@@ -236,3 +245,23 @@ def drain_until_error(session, timeout: float) -> None:
     while time.monotonic() < deadline:
         with contextlib.suppress(MesosTimeout):
             session.next_event(0.5)
+
+
+def test_every_other_call_type_is_accepted(sim_cluster, session_factory):
+    """Calls whose effect is asynchronous: the master answers 202 even for unknown ids."""
+    session = session_factory(sim_cluster.master_url())
+    session.subscribe(timeout=15)
+    offer = session.wait_for("OFFERS", 15).offers[0]
+    agent_id = offer["agent_id"]["value"]
+    random_uuid = base64.b64encode(uuid.uuid4().bytes).decode()
+    session.suppress()
+    session.revive(["*"])
+    session.request([{"agent_id": {"value": agent_id}}])
+    session.message(agent_id, "no-such-executor", b"hello")
+    session.shutdown("no-such-executor", agent_id)
+    session.accept_inverse_offers(["no-such-inverse-offer"])
+    session.decline_inverse_offers(["no-such-inverse-offer"], filters=1)
+    session.reconcile_operations()
+    session.acknowledge_operation_status(random_uuid, "no-such-operation", agent_id=agent_id)
+    session.accept([offer["id"]], [], filters=0)  # no operations: declines the offer
+    session.teardown()

@@ -86,6 +86,11 @@ def test_vagrantfile_sizes_and_providers(vagrant):
         assert settings == {"cpus": "CPUS", "memory": "MEMORY_MB"}, provider
 
 
+def test_vagrantfile_shares_no_folder_with_the_vms():
+    text = (repo.REPO / "Vagrantfile").read_text(encoding="utf-8")
+    assert 'config.vm.synced_folder ".", "/vagrant", disabled: true' in text
+
+
 def test_vagrantfile_box_is_ubuntu_22_04(vagrant):
     assert "ubuntu2204" in vagrant.box or "jammy" in vagrant.box
 

@@ -91,17 +91,37 @@ def test_host_reaches_machines_directly_and_guard_accepts_them(labtest_up):
         assert result.returncode == 0, result.stderr
 
 
-def test_apt_works_through_nat_and_downloads_into_the_shared_archive(labtest_up):
-    result = in_machine(
+SHARED = "/var/cache/mesos-lab-apt"
+
+
+def test_apt_works_through_nat_and_packages_are_shared_between_machines(labtest_up):
+    # Start from a pool without `hello`, so the master must download it.
+    installed = in_machine(
         "labtest-master",
-        "apt-get -q update >/dev/null && apt-get -y -q install --download-only hello >/dev/null "
-        "&& ls /var/cache/apt/archives/",
+        f"rm -f {SHARED}/pool/hello_*.deb {SHARED}/machines/labtest-master/hello_*.deb && "
+        "apt-get -q update >/dev/null && DEBIAN_FRONTEND=noninteractive "
+        "apt-get -y install hello && hello",
         timeout=240,
     )
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert any(p.name.startswith("hello_") for p in PATHS.apt_archives.glob("*.deb"))
-    seen = in_machine("labtest-agent", "ls /var/cache/apt/archives/")
-    assert "hello_" in seen.stdout
+    assert installed.returncode == 0, installed.stdout + installed.stderr
+    assert "Fetched" in installed.stdout  # downloaded through NAT
+    assert installed.stdout.strip().endswith("Hello, world!")
+    # dpkg's post-invoke hook linked the download into the pool.
+    pooled = list((PATHS.apt_archives / "pool").glob("hello_*.deb"))
+    assert len(pooled) == 1
+    own = PATHS.apt_archives / "machines" / "labtest-master" / pooled[0].name
+    assert own.stat().st_ino == pooled[0].stat().st_ino
+    # The agent's `apt-get update` hook links the pool in: nothing to download.
+    fetched = in_machine(
+        "labtest-agent",
+        f"rm -f {SHARED}/machines/labtest-agent/hello_*.deb && apt-get -q update >/dev/null && "
+        "apt-get -y install --download-only hello",
+        timeout=240,
+    )
+    assert fetched.returncode == 0, fetched.stdout + fetched.stderr
+    assert "Need to get 0 B/" in fetched.stdout, fetched.stdout
+    seeded = PATHS.apt_archives / "machines" / "labtest-agent" / pooled[0].name
+    assert seeded.stat().st_ino == pooled[0].stat().st_ino
 
 
 def test_up_again_changes_nothing(labtest_up, record_property):

@@ -106,9 +106,13 @@ def adhoc(
     diff: bool = False,
     env: dict[str, str] | None = None,
     timeout: float = RUN_TIMEOUT,
+    hosts: str = "localhost",
+    inventory: str | None = None,
 ) -> AnsibleRun:
-    """``ansible localhost -m MODULE -a ARGS`` (ARGS as JSON when given a dict)."""
-    argv = [str(BIN / "ansible"), "localhost", "-m", module]
+    """``ansible HOSTS -m MODULE -a ARGS`` (ARGS as JSON when given a dict)."""
+    argv = [str(BIN / "ansible"), hosts, "-m", module]
+    if inventory:
+        argv += ["-i", inventory]
     if args:
         argv += ["-a", json.dumps(args) if isinstance(args, dict) else args]
     if check:

@@ -132,6 +132,14 @@ def test_task_that_fails_reports_mesos_reason(master) -> None:
     assert "3" in result["msg"]
 
 
+def test_framework_refused_by_mesos_gives_its_reason(master) -> None:
+    run = adhoc("mesos_task", web_args(master, framework={"role": "bad role"}))
+    result = run.result
+    assert result.get("failed"), run.describe()
+    assert "Mesos refused the framework subscription" in result["msg"]
+    assert "invalid role" in result["msg"]
+
+
 def test_check_mode_and_diff_launch_nothing(master, operator_factory) -> None:
     operator = operator_factory(master)
     planned = ok(adhoc("mesos_task", web_args(master), check=True, diff=True))
@@ -229,3 +237,44 @@ def test_no_authentication_needed_without_the_flag(master) -> None:
     # Credentials are sent but the master does not ask for them: still fine.
     args = web_args(master, framework={"principal": "lab", "secret": "s3cret"})
     assert ok(adhoc("mesos_task", args))["task"]["state"] == "TASK_RUNNING"
+
+
+@pytest.mark.zookeeper
+def test_master_found_through_zookeeper(cluster_factory) -> None:
+    from tests.support.zookeeper import ZooKeeperServer, zookeeper_available
+
+    reason = zookeeper_available()
+    if reason:
+        pytest.skip(reason)
+    with ZooKeeperServer() as zookeeper:
+        cluster = cluster_factory(zookeeper=zookeeper)
+        zk_url = zookeeper.url("/mesos")
+        result = ok(adhoc("mesos_task", web_args(zk_url)))
+        assert result["task"]["state"] == "TASK_RUNNING"
+        info = ok(adhoc("mesos_info", {"master": zk_url}))
+        assert info["master"] == cluster.leader_url()
+        cluster.stop()
+
+
+def test_unreachable_zookeeper_is_a_clear_error() -> None:
+    zk_url = f"zk://127.0.0.1:{free_port()}/mesos"
+    run = adhoc("mesos_info", {"master": zk_url, "timeout": 5})
+    assert run.result.get("failed"), run.describe()
+    assert "ZooKeeper" in run.result["msg"] and zk_url in run.result["msg"]
+
+
+def test_docker_variant_is_valid_and_fails_with_the_agents_reason(master) -> None:
+    # The master validates the ContainerInfo (port mapping inside the task's ports); this
+    # agent runs only the Mesos containerizer (no Docker engine here), so the agent says so.
+    container = {
+        "image": "nginx:1.25-alpine",
+        "network": "bridge",
+        "port_mappings": [{"container_port": 80}],
+    }
+    args = web_args(master, name="nginx-docker", container=container)
+    del args["command"]
+    run = adhoc("mesos_task", args)
+    result = run.result
+    assert result.get("failed"), run.describe()
+    assert "TASK_FAILED" in result["msg"]
+    assert "containerizers (mesos) could create a container" in result["msg"]

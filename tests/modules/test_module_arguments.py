@@ -56,6 +56,13 @@ def failed_msg(module: str, args: dict, **kwargs) -> str:
             {"name": "web", "command": "true", "validate_certs": False},
             "validate_certs=false is not supported",
         ),
+        (
+            {"name": "web", "command": "true", "framework": {"failover_timeout": -1}},
+            "framework.failover_timeout must not be negative",
+        ),
+        ({"name": "web", "command": "true", "ca_path": "/nonexistent/ca.pem"}, "does not exist"),
+        ({"name": "web", "command": "true", "master": "ftp://somewhere"}, "not a master URL"),
+        ({"name": "web", "command": "true", "master": "zk://"}, "ZooKeeper URL needs hosts"),
     ],
 )
 def test_mesos_task_rejects_bad_arguments(args: dict, expected: str) -> None:

@@ -1,4 +1,1 @@
-from tests.support.fixtures import (  # noqa: F401 - pytest finds fixtures by name
-    pytest_runtest_makereport,
-    zookeeper_server,
-)
+from tests.support.fixtures import pytest_runtest_makereport  # noqa: F401 - a pytest hook

@@ -36,10 +36,10 @@ class PlaybookRun:
     tasks: list[dict[str, Any]] = field(default_factory=list)
 
     def results(self, name: str, host: str = "checkhost") -> list[dict[str, Any]]:
-        """The result of every task called ``name`` (loop items flattened)."""
+        """The result of every task called ``name`` (role prefix ignored, loops flattened)."""
         found = []
         for task in self.tasks:
-            if task["task"]["name"] != name:
+            if task["task"]["name"].split(" : ", 1)[-1] != name:
                 continue
             result = task["hosts"].get(host)
             if result is None:
@@ -57,13 +57,14 @@ class PlaybookRun:
         return results[0]
 
     def after(self, name: str, host: str = "checkhost") -> dict[str, str]:
-        """{item label or dest: content} a copy/template task would write (from its diff)."""
+        """{dest: content} a copy/template task would write (from its diff)."""
         written = {}
         for result in self.results(name, host):
+            args = result.get("invocation", {}).get("module_args", {})
             diffs = result.get("diff") or []
             for diff in diffs if isinstance(diffs, list) else [diffs]:
                 if "after" in diff:
-                    written[str(diff.get("after_header", ""))] = diff["after"]
+                    written[str(args.get("dest") or diff.get("after_header"))] = diff["after"]
         return written
 
 

@@ -8,11 +8,12 @@ files. ZooKeeper is real (on loopback), since preflight waits for it. Nothing is
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
 
-from tests.support.zookeeper import zookeeper_available
+from tests.support.zookeeper import ZooKeeperServer, zookeeper_available
 
 from .playbook_run import PlaybookRun, file_server, local_inventory, run_playbook
 
@@ -102,18 +103,24 @@ def package_plays(**play_vars) -> list[dict]:
     ]
 
 
-@pytest.fixture
-def key_server(tmp_path):
+@pytest.fixture(scope="module")
+def zookeeper():
+    """One real ZooKeeper on loopback for the whole module (preflight waits for it)."""
+    with ZooKeeperServer() as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def key_server(tmp_path_factory):
     """A loopback HTTP server with a (fake) repository key and a (broken) .deb."""
-    served = tmp_path / "served"
-    served.mkdir()
+    served = tmp_path_factory.mktemp("served")
     (served / "support_aventer.asc").write_text("-----BEGIN PGP PUBLIC KEY BLOCK-----\n")
     (served / "aventer-mesos.deb").write_bytes(b"this is not a Debian package\n")
     with file_server(served) as (base_url, log):
         yield base_url, log
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def untouched():
     """The paths the roles would write must not exist before, and still not after."""
     existing = [path for path in WRITTEN_PATHS if Path(path).exists()]
@@ -130,16 +137,16 @@ def codename() -> str:
     pytest.skip("/etc/os-release names no codename")
 
 
-@pytest.fixture
-def rendered(tmp_path, zookeeper_server, key_server, untouched) -> tuple[PlaybookRun, list, int]:
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory, zookeeper, key_server, untouched) -> tuple[PlaybookRun, list, int]:
     base_url, log = key_server
     run = run_playbook(
-        tmp_path,
-        local_inventory(zookeeper_server.port),
+        tmp_path_factory.mktemp("rendered"),
+        local_inventory(zookeeper.port),
         package_plays(mesos_common_package_key_url=f"{base_url}/support_aventer.asc"),
     )
     assert run.returncode == 0, run.stdout[-6000:] + run.stderr[-3000:]
-    return run, log, zookeeper_server.port
+    return run, log, zookeeper.port
 
 
 def test_apt_source_line_is_signed_by_the_downloaded_key(rendered):
@@ -215,13 +222,11 @@ def test_credentials_are_written_0600_and_never_shown(rendered):
     assert SECRET not in run.stderr
 
 
-def test_unreachable_key_fails_naming_the_variables(
-    tmp_path, zookeeper_server, key_server, untouched
-):
+def test_unreachable_key_fails_naming_the_variables(tmp_path, zookeeper, key_server, untouched):
     base_url, _ = key_server
     run = run_playbook(
         tmp_path,
-        local_inventory(zookeeper_server.port),
+        local_inventory(zookeeper.port),
         package_plays(mesos_common_package_key_url=f"{base_url}/moved/support_aventer.asc"),
     )
     assert run.returncode != 0
@@ -236,28 +241,31 @@ def test_unreachable_key_fails_naming_the_variables(
     assert f"{base_url}/moved/support_aventer.asc" in message
 
 
-def test_direct_deb_skips_the_repository(tmp_path, zookeeper_server, key_server, untouched):
+def test_direct_deb_skips_the_repository(tmp_path, zookeeper, key_server, untouched):
     base_url, log = key_server
+    seen_before = len(log)
     run = run_playbook(
         tmp_path,
-        local_inventory(zookeeper_server.port),
+        local_inventory(zookeeper.port),
         package_plays(
             mesos_common_package_key_url=f"{base_url}/support_aventer.asc",
             mesos_common_package_deb_url=f"{base_url}/aventer-mesos.deb",
         ),
     )
     assert run.returncode != 0, "a file that is no .deb must not install"
-    assert not [path for method, path in log if path.endswith(".asc")]
+    requested = [path for _, path in log[seen_before:]]
+    assert "/aventer-mesos.deb" in requested
+    assert not [path for path in requested if path.endswith(".asc")]
     message = run.result("Explain which settings point at the package")["msg"]
     assert "Install the Mesos package from its .deb" in message
     assert f"mesos_common_package_deb_url (now '{base_url}/aventer-mesos.deb')" in message
 
 
-def test_linux_launcher_needs_cgroup_v1(tmp_path, zookeeper_server, key_server, untouched):
+def test_linux_launcher_needs_cgroup_v1(tmp_path, zookeeper, key_server, untouched):
     base_url, _ = key_server
     run = run_playbook(
         tmp_path,
-        local_inventory(zookeeper_server.port),
+        local_inventory(zookeeper.port),
         package_plays(
             mesos_common_package_key_url=f"{base_url}/support_aventer.asc",
             mesos_agent_launcher="",
@@ -270,3 +278,45 @@ def test_linux_launcher_needs_cgroup_v1(tmp_path, zookeeper_server, key_server, 
     message = run.result("Assert the cgroup layout suits the launcher and isolation")["msg"]
     assert "mesos_agent_launcher: posix" in message
     assert not [t for t in run.tasks if t["task"]["name"].startswith("Download")]
+
+
+def test_three_masters_get_quorum_two_and_every_zookeeper(
+    tmp_path, zookeeper, key_server, untouched
+):
+    """Growing the inventory is all it takes: 3 masters -> quorum 2, 3 ZooKeepers in the URL."""
+    base_url, _ = key_server
+    host = {
+        "ansible_connection": "local",
+        "ansible_host": "127.0.0.1",
+        "ansible_python_interpreter": sys.executable,
+    }
+    inventory = {
+        "all": {
+            "children": {
+                "zookeeper": {
+                    "hosts": {f"zk{i}": {"ansible_host": "127.0.0.1"} for i in (1, 2, 3)}
+                },
+                "mesos_masters": {"hosts": {f"m{i}": host for i in (1, 2, 3)}},
+                "mesos_agents": {"hosts": {}},
+            },
+            "vars": {"mesos_common_zookeeper_port": zookeeper.port},
+        }
+    }
+    play = package_plays(mesos_common_package_key_url=f"{base_url}/support_aventer.asc")[0]
+    play["hosts"] = "mesos_masters"
+    play["tasks"] = [
+        task
+        for task in play["tasks"]
+        if "agent" not in task["name"]
+        and "Agent" not in task["name"]
+        and "install" not in task["name"]
+    ]
+    run = run_playbook(tmp_path, inventory, [play])
+    assert run.returncode == 0, run.stdout[-6000:]
+    zk_url = f"zk://{','.join([f'127.0.0.1:{zookeeper.port}'] * 3)}/mesos\n"
+    for name in ("m1", "m2", "m3"):
+        assert run.after("Write the ZooKeeper URL to /etc/mesos/zk", name) == {
+            "/etc/mesos/zk": zk_url
+        }
+        flags = run.after("Write the flag files", name)
+        assert flags["/etc/mesos-master/quorum"] == "2\n"

@@ -71,6 +71,7 @@ def test_agent_keeps_its_id_and_refuses_changed_attributes(sim_cluster_factory):
     work_dir = Path(cluster.agents[0].flags["work_dir"])
     assert (work_dir / "meta" / "slaves" / "latest" / "slave.info").exists()
     cluster.stop_agent(0)
+    assert _agents(cluster.leader_url())[0]["active"] is False
     cluster.start_agent(0)
 
     def same_id_back() -> bool:

@@ -169,6 +169,15 @@ def test_environment_flags_reach_the_process(tmp_path):
     )
 
 
+def test_path_flags_are_not_fetched(tmp_path):
+    credentials = tmp_path / "credentials"
+    credentials.write_text("ops secret\n")
+    for value in (str(credentials), f"file://{credentials}"):
+        flags = Flags(MASTER)
+        flags.load([f"--credentials={value}"], {})
+        assert flags.credentials == str(credentials)
+
+
 def test_agent_flags_cover_a_deployment_command_line():
     flags = Flags(AGENT)
     flags.load(

@@ -253,3 +253,33 @@ def test_mutated_scheduler_calls_never_fail_the_master(cluster):
         log = process.log_path.read_text()
         assert "Traceback" not in log, process.log_tail()
         assert "Error handling request" not in log, process.log_tail()
+
+
+def test_raw_requests_of_any_http_version_never_get_5xx(cluster):
+    rng = random.Random(SEED + 3)
+    bodies = [
+        b"",
+        b"{}",
+        b'{"type":"SUBSCRIBE","subscribe":{"framework_info":{"user":"u","name":"n"}}}',
+        b'{"type":"GET_STATE"}',
+        b"\xff\xfe",
+        b"[" * 5000,
+    ]
+    for _ in range(120):
+        process = rng.choice([cluster.masters[0], cluster.agents[0]])
+        path = rng.choice(MASTER_PATHS if process.role == "master" else AGENT_PATHS)
+        version = rng.choice(["HTTP/1.0", "HTTP/1.1"])
+        method = rng.choice(["POST", "GET", "HEAD", "OPTIONS", "PATCH"])
+        body = rng.choice(bodies)
+        content_type = rng.choice(CONTENT_TYPES)
+        lines = [f"{method} {path} {version}", f"Content-Length: {len(body)}", "Connection: close"]
+        if content_type is not None:
+            lines.append(f"Content-Type: {content_type}")
+        request = ("\r\n".join(lines) + "\r\n\r\n").encode() + body
+        with socket.create_connection(("127.0.0.1", process.port), timeout=5) as sock:
+            sock.sendall(request)
+            sock.settimeout(5)
+            status_line = sock.recv(64).split(b"\r\n")[0]
+        match = re.match(rb"HTTP/1\.[01] (\d{3}) ", status_line)
+        assert match, (request[:120], status_line)
+        assert int(match.group(1)) < 500, (request[:200], status_line)

@@ -124,3 +124,30 @@ def test_operator_endpoint_checks(sim_cluster):
         url + "/api/v1", json={"type": "GET_HEALTH"}, timeout=5, headers={"Accept": "text/html"}
     )
     assert not_acceptable.status_code == 406
+
+
+def test_agent_operator_api(sim_cluster):
+    scheduler = TestScheduler(sim_cluster.leader_url())
+    agent_url = sim_cluster.agent_url()
+    try:
+        offer = scheduler.next_event("OFFERS")["offers"]["offers"][0]
+        scheduler.call(launch_call(offer, [command_task(offer, "on-agent", "sleep 30")]))
+        scheduler.update("on-agent", "TASK_RUNNING")
+        agent = _call(agent_url, "GET_AGENT").json()["get_agent"]["agent_info"]
+        assert agent["id"] == offer["agent_id"]
+        assert agent["attributes"] == offer["attributes"]
+        tasks = _call(agent_url, "GET_TASKS").json()["get_tasks"]["launched_tasks"]
+        assert [t["task_id"]["value"] for t in tasks] == ["on-agent"]
+        assert tasks[0]["state"] == "TASK_RUNNING"
+        state = _call(agent_url, "GET_STATE").json()["get_state"]
+        framework = state["get_frameworks"]["frameworks"][0]["framework_info"]
+        assert framework["id"]["value"] == scheduler.framework_id
+        assert state["get_executors"]["executors"][0]["executor_info"]["executor_id"] == {
+            "value": "on-agent"
+        }
+        assert _call(agent_url, "GET_HEALTH").json()["get_health"] == {"healthy": True}
+        assert requests.get(agent_url + "/api/v1", timeout=5).status_code == 405
+        unknown = _call(agent_url, "PRUNE_IMAGES")
+        assert unknown.status_code == 501
+    finally:
+        scheduler.close()

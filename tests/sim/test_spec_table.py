@@ -86,6 +86,12 @@ ROWS = [
         "MalformedContent", 400, "Failed to parse body into JSON: ...", payload="MALFORMED_CONTENT"
     ),
     Row(
+        "JSON nested deeper than picojson allows",
+        400,
+        "Failed to parse body into JSON: syntax error...",
+        payload="[" * 150 + "]" * 150,
+    ),
+    Row(
         "JSON array",
         400,
         "Failed to convert JSON into Call protobuf: Expecting a JSON object",
@@ -369,8 +375,8 @@ def test_default_and_no_accept_header_give_json(master, accept):
 
 
 # Authentication ----------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def auth_master(tmp_path_factory):
+@pytest.fixture(scope="module", params=["file://", ""], ids=["file-url", "plain-path"])
+def auth_master(request, tmp_path_factory):
     credentials = tmp_path_factory.mktemp("creds") / "credentials.json"
     credentials.write_text(
         json.dumps(
@@ -387,7 +393,7 @@ def auth_master(tmp_path_factory):
         master_flags={
             "authenticate_http_frameworks": None,
             "http_framework_authenticators": "basic",
-            "credentials": f"file://{credentials}",
+            "credentials": f"{request.param}{credentials}",
         },
     )
     cluster.start()

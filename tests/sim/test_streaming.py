@@ -107,3 +107,25 @@ def test_hundreds_of_streams_and_a_slow_reader_do_not_stall_others(master):
             response.sock.close()
         if slow is not None:
             slow.sock.close()
+
+
+def test_http_1_0_subscribe_streams_until_close(master):
+    sock = socket.create_connection(("127.0.0.1", master.port), timeout=10)
+    try:
+        body = subscribe_body("http10")
+        sock.sendall(
+            b"POST /api/v1/scheduler HTTP/1.0\r\nContent-Type: application/json\r\n"
+            + f"Content-Length: {len(body)}\r\n\r\n".encode()
+            + body
+        )
+        data = b""
+        deadline = time.monotonic() + 10
+        while data.count(b"HEARTBEAT") < 2 and time.monotonic() < deadline:
+            data += sock.recv(65536)
+        head, _, payload = data.partition(b"\r\n\r\n")
+        assert head.startswith(b"HTTP/1.0 200 OK")
+        assert b"transfer-encoding" not in head.lower()
+        size, _, rest = payload.partition(b"\n")
+        assert json.loads(rest[: int(size)])["type"] == "SUBSCRIBED"
+    finally:
+        sock.close()

@@ -26,6 +26,7 @@ from .errors import (
     RedirectError,
     SessionLost,
     SubscriptionRefused,
+    TLSError,
 )
 from .events import EVENT_TYPES, Event, EventDecodeError
 from .framework import FrameworkInfo
@@ -71,6 +72,7 @@ __all__ = [
     "SessionLost",
     "Subscription",
     "SubscriptionRefused",
+    "TLSError",
     "command_task",
     "docker_task",
     "encode",

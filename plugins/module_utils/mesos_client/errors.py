@@ -16,6 +16,10 @@ class ConnectionFailed(MesosError):
     """A master could not be reached (refused, reset, DNS, TLS handshake, ...)."""
 
 
+class TLSError(ConnectionFailed):
+    """The master's TLS certificate could not be verified (not retried: it will not heal)."""
+
+
 class LeaderNotFound(MesosError):
     """No leading master could be found before the deadline."""
 

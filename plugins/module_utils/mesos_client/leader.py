@@ -19,7 +19,7 @@ from urllib.parse import unquote, urlsplit
 
 import requests
 
-from .errors import ConnectionFailed, LeaderNotFound, MesosError, RedirectError
+from .errors import ConnectionFailed, LeaderNotFound, MesosError, RedirectError, TLSError
 
 ZNODE_PREFIX = "json.info_"
 BACKOFF_START = 0.1
@@ -228,11 +228,8 @@ class ZooKeeperLeaderLocator:
     def _connect(self, deadline: float):
         if self._client is not None:
             return self._client
-        try:
-            from kazoo.client import KazooClient
-            from kazoo.handlers.threading import KazooTimeoutError
-        except ImportError:
-            raise MesosError("zk:// masters need the 'kazoo' package (pip install kazoo)") from None
+        kazoo = _import_kazoo()
+        KazooClient, KazooTimeoutError = kazoo["KazooClient"], kazoo["KazooTimeoutError"]
         auth = [("digest", self.target.auth)] if self.target.auth else None
         client = KazooClient(hosts=self.target.hosts, timeout=self.timeout, auth_data=auth)
         wait = max(0.1, min(self.timeout, deadline - time.monotonic()))
@@ -247,8 +244,8 @@ class ZooKeeperLeaderLocator:
         return client
 
     def _read_leader(self, deadline: float) -> str:
-        from kazoo.exceptions import KazooException, NoNodeError
-
+        kazoo = _import_kazoo()
+        KazooException, NoNodeError = kazoo["KazooException"], kazoo["NoNodeError"]
         client = self._connect(deadline)
         try:
             name = pick_leader_znode(client.get_children(self.target.path))
@@ -260,6 +257,22 @@ class ZooKeeperLeaderLocator:
         except KazooException as exc:
             raise LeaderNotFound(f"ZooKeeper read failed: {type(exc).__name__}") from None
         return master_url_from_info(data, self.scheme)
+
+
+def _import_kazoo() -> dict[str, type]:
+    """kazoo's names, imported only when a zk:// master is used."""
+    try:
+        from kazoo.client import KazooClient
+        from kazoo.exceptions import KazooException, NoNodeError
+        from kazoo.handlers.threading import KazooTimeoutError
+    except ImportError:
+        raise MesosError("zk:// masters need the 'kazoo' package (pip install kazoo)") from None
+    return {
+        "KazooClient": KazooClient,
+        "KazooException": KazooException,
+        "NoNodeError": NoNodeError,
+        "KazooTimeoutError": KazooTimeoutError,
+    }
 
 
 def make_locator(
@@ -311,6 +324,8 @@ def send_to_leader(
         try:
             url = locator.current(deadline)
             response = send(url)
+        except TLSError:
+            raise
         except ConnectionFailed as exc:
             last_problem = str(exc)
             if url is not None:

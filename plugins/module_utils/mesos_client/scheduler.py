@@ -37,6 +37,7 @@ from .errors import (
     RecordIODecodeError,
     SessionLost,
     SubscriptionRefused,
+    TLSError,
 )
 from .events import Event, EventDecodeError, EventDispatcher, parse_event
 from .framework import FrameworkInfo
@@ -139,12 +140,18 @@ class SchedulerSession:
         self._terminal: _Terminal | None = None
         self._first_deadline = 0.0
         self.acknowledged = 0
+        self._offers: dict[str, dict[str, Any]] = {}
+        self._task_states: dict[str, str] = {}
+        self._last_event = 0.0
         self._dispatcher = EventDispatcher(
             {
                 "SUBSCRIBED": self._on_subscribed,
+                "OFFERS": self._on_offers,
+                "RESCIND": self._on_rescind,
+                "UPDATE": self._on_update,
                 "ERROR": self._on_error,
             },
-            fallback=self._enqueue,
+            fallback=self._enqueue,  # HEARTBEAT, MESSAGE, FAILURE, INVERSE_OFFERS, ...
         )
 
     # --- lifecycle ------------------------------------------------------------------------
@@ -224,6 +231,23 @@ class SchedulerSession:
         """True while a stream with a known stream id is open."""
         return self._stream_id is not None and self._terminal is None
 
+    @property
+    def outstanding_offers(self) -> list[dict[str, Any]]:
+        """Offers received and neither rescinded nor answered (ACCEPT/DECLINE) yet."""
+        with self._state:
+            return list(self._offers.values())
+
+    @property
+    def task_states(self) -> dict[str, str]:
+        """Latest state per task id, from every UPDATE seen on the stream."""
+        with self._state:
+            return dict(self._task_states)
+
+    @property
+    def seconds_since_last_event(self) -> float | None:
+        """Seconds since the stream last delivered anything (heartbeats included)."""
+        return time.monotonic() - self._last_event if self._last_event else None
+
     # --- events -----------------------------------------------------------------------------
 
     def next_event(self, timeout: float) -> Event:
@@ -240,7 +264,8 @@ class SchedulerSession:
             self._events.put(item)  # keep it for every later reader
             raise item.error or MesosError("session closed")
         if self.auto_acknowledge and item.type == "UPDATE":
-            self._acknowledge_update(item)
+            # Bounded by the caller's patience: a failed ack only means the agent re-sends.
+            self._acknowledge_update(item, max(1.0, min(self.call_timeout, timeout)))
         return item
 
     def events(self, timeout: float) -> Iterator[Event]:
@@ -278,7 +303,9 @@ class SchedulerSession:
 
     # --- calls ------------------------------------------------------------------------------
 
-    def call(self, call_type: str, payload: Mapping[str, Any] | None, timeout: float | None = None):
+    def call(
+        self, call_type: str, payload: Mapping[str, Any] | None, timeout: float | None = None
+    ) -> None:
         """Send one call with the current stream id; returns when the master accepted it.
 
         Waits (bounded) while the session is re-subscribing. A 307 means our master lost
@@ -290,7 +317,7 @@ class SchedulerSession:
         deadline = time.monotonic() + (self.call_timeout if timeout is None else timeout)
         last_problem = "not subscribed"
         for _attempt in range(MAX_CALL_ATTEMPTS):
-            generation = self._wait_subscribed(deadline, call_type)
+            generation = self._wait_subscribed(deadline, call_type, last_problem)
             with self._state:
                 url = self._subscription.leader_url if self._subscription else ""
                 stream_id = self._stream_id or ""
@@ -306,6 +333,8 @@ class SchedulerSession:
                     {STREAM_ID_HEADER: stream_id},
                     read_timeout=remaining,
                 )
+            except TLSError:
+                raise
             except ConnectionFailed as exc:
                 last_problem = str(exc)
                 self._drop_stream(generation)
@@ -313,6 +342,7 @@ class SchedulerSession:
             status = response.status_code
             if status in (200, 202):
                 response.close()
+                self._forget_offers(call_type, payload)
                 return
             reason = response.text.strip()[:2000]
             response.close()
@@ -435,19 +465,26 @@ class SchedulerSession:
 
     # --- internals: caller side -------------------------------------------------------------
 
-    def _acknowledge_update(self, event: Event) -> None:
+    def _acknowledge_update(self, event: Event, timeout: float) -> None:
         spec = calls.update_acknowledgement(event.status)
         if spec is None:
             return
         try:
-            self.call(*spec)
+            self.call(*spec, timeout=timeout)
         except MesosError as exc:
             # The agent re-sends unacknowledged updates, so this is recoverable.
             LOG.warning("acknowledging a status update failed: %s", exc)
             return
         self.acknowledged += 1
 
-    def _wait_subscribed(self, deadline: float, call_type: str) -> int:
+    def _forget_offers(self, call_type: str, payload: Mapping[str, Any] | None) -> None:
+        if call_type not in ("ACCEPT", "DECLINE") or not payload:
+            return
+        with self._state:
+            for offer_id in payload.get("offer_ids", []):
+                self._offers.pop(offer_id.get("value", ""), None)
+
+    def _wait_subscribed(self, deadline: float, call_type: str, last_problem: str) -> int:
         with self._state:
             self._state.wait_for(
                 lambda: self._stream_id is not None or self._terminal is not None,
@@ -456,7 +493,10 @@ class SchedulerSession:
             if self._terminal is not None:
                 raise self._terminal.error or MesosError(f"{call_type}: session is closed")
             if self._stream_id is None:
-                raise MesosTimeout(f"{call_type}: not subscribed (re-subscription pending)")
+                raise MesosTimeout(
+                    f"{call_type}: not subscribed in time (re-subscription pending); "
+                    f"last problem: {last_problem}"
+                )
             return self._subscriptions
 
     def _drop_stream(self, generation: int) -> None:
@@ -472,6 +512,15 @@ class SchedulerSession:
     # --- internals: stream thread -----------------------------------------------------------
 
     def _run(self) -> None:
+        # Whatever ends this thread, callers must be woken with a terminal state.
+        error: MesosError | None = MesosError("the event stream thread failed unexpectedly")
+        try:
+            error = self._stream_until_done()
+        finally:
+            self._finish(None if self._stopping() else error)
+
+    def _stream_until_done(self) -> MesosError | None:
+        """Keep a stream open (re-subscribing) until closed; return why it ended."""
         deadline = self._first_deadline
         delays = backoff_delays()
         error: MesosError | None = None
@@ -480,31 +529,28 @@ class SchedulerSession:
             try:
                 self._stream_once(deadline)
                 error = ConnectionFailed("the master closed the event stream")
-            except SubscriptionRefused as exc:
-                error = exc
-                break
             except LeaderNotFound as exc:  # send_to_leader ran out of time
-                error = self._lost(exc)
-                break
+                return self._lost(exc)
             except (ConnectionFailed, MesosTimeout, RecordIODecodeError, EventDecodeError) as exc:
+                if isinstance(exc, TLSError):
+                    return exc  # a certificate problem does not heal by retrying
                 error = exc
+            except MesosError as exc:  # refusals and configuration errors (e.g. no kazoo)
+                return exc
             if self._refusal is not None:
-                error = self._refusal
-                break
+                return self._refusal
             if self._stopping():
                 break
             if self._subscriptions != seen:
                 if self.reconnect_timeout <= 0:
-                    error = self._lost(error)
-                    break
+                    return self._lost(error)
                 deadline = time.monotonic() + self.reconnect_timeout
                 delays = backoff_delays()
                 LOG.info("event stream lost (%s); re-subscribing", error)
             elif time.monotonic() >= deadline:
-                error = self._lost(error)
-                break
+                return self._lost(error)
             self._stop.wait(min(next(delays), max(0.0, deadline - time.monotonic())))
-        self._finish(None if self._stopping() else error)
+        return error
 
     def _stopping(self) -> bool:
         return self._stop.is_set() or self._no_reconnect.is_set()
@@ -584,6 +630,7 @@ class SchedulerSession:
         decoder = RecordIODecoder(self.max_record_size)
         try:
             for chunk in response.iter_content(chunk_size=None):
+                self._last_event = time.monotonic()
                 for record in decoder.feed(chunk):
                     self._dispatcher.dispatch(parse_event(record))
                 if self._refusal is not None or self._stop.is_set():
@@ -632,10 +679,30 @@ class SchedulerSession:
                 master_info=dict(event.body.get("master_info", {})),
             )
             self._subscriptions += 1
+            self._offers.clear()  # offers do not survive a new subscription
             response = self._response
             self._state.notify_all()
         if response is not None:
             set_stream_read_timeout(response, self.heartbeat_misses * interval)
+        self._enqueue(event)
+
+    def _on_offers(self, event: Event) -> None:
+        with self._state:
+            for offer in event.offers:
+                self._offers[offer["id"]["value"]] = offer
+        self._enqueue(event)
+
+    def _on_rescind(self, event: Event) -> None:
+        with self._state:
+            self._offers.pop(event.body.get("offer_id", {}).get("value", ""), None)
+        self._enqueue(event)
+
+    def _on_update(self, event: Event) -> None:
+        status = event.status
+        task_id = status.get("task_id", {}).get("value")
+        if task_id and status.get("state"):
+            with self._state:
+                self._task_states[task_id] = status["state"]
         self._enqueue(event)
 
     def _on_error(self, event: Event) -> None:

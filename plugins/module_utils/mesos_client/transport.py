@@ -17,7 +17,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import requests
 
-from .errors import ConnectionFailed, MesosTimeout
+from .errors import ConnectionFailed, MesosTimeout, TLSError
 
 JSON = "application/json"
 _ERRNO = re.compile(r"\[Errno -?\d+\] [^'\")]+")
@@ -102,8 +102,9 @@ class Transport:
                 allow_redirects=False,
             )
         except requests.exceptions.SSLError as exc:
-            raise ConnectionFailed(
-                f"TLS verification failed for {safe_url}: {self._scrub(exc)}"
+            raise TLSError(
+                f"TLS verification failed for {safe_url} (give the CA bundle as ca_path): "
+                f"{self._scrub(exc)}"
             ) from None
         except requests.exceptions.ConnectTimeout:
             raise ConnectionFailed(

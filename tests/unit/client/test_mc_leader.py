@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import sys
 
 import pytest
-from mesos_client.errors import LeaderNotFound
+from mesos_client.errors import LeaderNotFound, MesosError
+from mesos_client.framework import FrameworkInfo
 from mesos_client.leader import (
     StaticLeaderLocator,
     ZooKeeperLeaderLocator,
@@ -17,6 +19,7 @@ from mesos_client.leader import (
     url_from_location,
     znode_sequence,
 )
+from mesos_client.scheduler import SchedulerSession
 
 MASTER_INFO = {
     "id": "a1b2-5050-1",
@@ -137,3 +140,18 @@ def test_make_locator_forms() -> None:
     zk.close()
     with pytest.raises(ValueError):
         make_locator([])
+
+
+def test_missing_kazoo_gives_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    # kazoo is installed here; hide it the way an interpreter without it would behave.
+    for name in ("kazoo", "kazoo.client", "kazoo.handlers.threading", "kazoo.exceptions"):
+        monkeypatch.setitem(sys.modules, name, None)
+    locator = ZooKeeperLeaderLocator("zk://127.0.0.1:1/mesos")
+    with pytest.raises(MesosError, match="need the 'kazoo' package"):
+        locator.current(0)
+    session = SchedulerSession("zk://127.0.0.1:1/mesos", FrameworkInfo(user="u", name="n"))
+    try:
+        with pytest.raises(MesosError, match="kazoo"):
+            session.subscribe(timeout=30)  # at once, not after 30 s
+    finally:
+        session.close()
