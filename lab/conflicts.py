@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+from pathlib import Path
 
 from lab.constants import BRIDGE, GATEWAY, SUBNET
 from lab.inventory import LabSpec
@@ -11,9 +12,15 @@ from lab.state import MachineRecord
 
 
 def address_conflicts(
-    lab: LabSpec, addresses: list[InterfaceAddress], records: list[MachineRecord]
+    lab: LabSpec,
+    addresses: list[InterfaceAddress],
+    records: list[MachineRecord],
+    foreign: dict[Path, list[MachineRecord]] | None = None,
 ) -> list[str]:
-    """Every reason `lab` cannot get its addresses; empty if it can."""
+    """Every reason `lab` cannot get its addresses and names; empty if it can.
+
+    `records` are this MESOS_LAB_HOME's machines, `foreign` other homes' live ones by home.
+    """
     wanted = {m.address: m.name for m in lab.machines}
     mine = {m.name: m.address for m in lab.machines}
     problems = []
@@ -43,4 +50,12 @@ def address_conflicts(
                 f"machine {record.name} exists at {record.address} but the inventory wants "
                 f"{mine[record.name]}; run `python -m lab down -i {lab.inventory}` first"
             )
+    for home, others in (foreign or {}).items():
+        for record in others:
+            if record.address in wanted or record.name in mine:
+                problems.append(
+                    f"machine {record.name} at {record.address} of MESOS_LAB_HOME={home} "
+                    f"holds an address or name {lab.lab_name} needs; run `MESOS_LAB_HOME={home} "
+                    f"python -m lab down -i {record.inventory}` first"
+                )
     return problems

@@ -19,6 +19,7 @@ from lab.state import MachineRecord, Observation, read_record, write_record
 HALT_TIMEOUT = 20.0
 KILL_TIMEOUT = 10.0
 PROBE_TIMEOUT = 5.0
+NSPAWN_RUN = Path("/run/systemd/nspawn")
 
 
 def prepare(
@@ -169,6 +170,7 @@ def remove_files(paths: LabPaths, name: str) -> list[Path]:
     """Delete the machine's root file system, partial copies, lock, record and logs."""
     aptcache.harvest(paths.apt_archives, name)
     candidates = [paths.machine_dir(name), aptcache.machine_archives(paths.apt_archives, name)]
+    candidates += nspawn_runtime_files(paths.machine_dir(name), name)
     if paths.machines_dir.exists():
         candidates += list(paths.machines_dir.glob(f".{name}.partial-*"))
         candidates += list(paths.machines_dir.glob(f".#{name}.lck"))
@@ -185,6 +187,16 @@ def remove_files(paths: LabPaths, name: str) -> list[Path]:
             continue
         removed.append(path)
     return removed
+
+
+def nspawn_runtime_files(directory: Path, name: str, run: Path = NSPAWN_RUN) -> list[Path]:
+    """What systemd-nspawn leaves in /run for a machine: its image lock and propagation dir."""
+    found = [run / "propagate" / name]
+    try:
+        stat = directory.stat()
+    except OSError:
+        return found
+    return [*found, run / "locks" / f"inode-{stat.st_dev}:{stat.st_ino}"]
 
 
 def refuse_if_mounted(path: Path) -> None:

@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass
 from enum import StrEnum
 from pathlib import Path
 
+from lab import processes
 from lab.paths import LabPaths
 
 
@@ -73,6 +74,17 @@ def all_records(paths: LabPaths) -> list[MachineRecord]:
         if record is not None:
             records.append(record)
     return records
+
+
+def records_of_other_homes(paths: LabPaths) -> dict[Path, list[MachineRecord]]:
+    """Records of the other MESOS_LAB_HOMEs that have live machines, by home.
+
+    Every home shares the one bridge (and machine names are global to systemd-nspawn), so
+    their machines' addresses and names are taken too.
+    """
+    live = {**processes.nspawn_pids(), **processes.container_inits()}.values()
+    homes = {directory.parent.parent for directory in live} - {paths.home}
+    return {home: all_records(LabPaths(home=home, cache=paths.cache)) for home in sorted(homes)}
 
 
 def leftover_names(paths: LabPaths) -> set[str]:

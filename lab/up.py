@@ -20,6 +20,7 @@ from lab.state import (
     all_records,
     classify,
     read_record,
+    records_of_other_homes,
 )
 
 READY_TIMEOUT = 180.0
@@ -37,27 +38,45 @@ class Pending:
 
 
 def up(paths: LabPaths, inventory: str, progress: Progress) -> int:
-    """Bring the inventory's machines up (see the module docstring)."""
+    """Boot the inventory's machines that do not run yet; print what it does, step by step."""
     hostdeps.require_root("lab up")
     hostdeps.install_missing(progress)
     hostdeps.require_programs()
     with progress.step(f"read inventory {inventory}"):
         lab = load_inventory(inventory)
+    network.check_bridge_is_ours()
+    # Looking needs no lock: a running lab answers at once even while another
+    # scenario's `up` holds the lock for minutes.
+    if _already_up(paths, lab, progress):
+        return 0
     with lab_lock(paths.lock_file, progress):
         return _up_locked(paths, lab, progress)
 
 
+def _states(paths: LabPaths, lab: LabSpec) -> dict[str, MachineState]:
+    return {m.name: classify(machine.observe(paths, m.name)[0]) for m in lab.machines}
+
+
+def _already_up(paths: LabPaths, lab: LabSpec, progress: Progress) -> bool:
+    """True (and say so) if every machine runs and the network is in place."""
+    network_ready = network.bridge_state().exists and network.nft_table_present()
+    states = _states(paths, lab).values()
+    if not (network_ready and all(s is MachineState.RUNNING for s in states)):
+        return False
+    progress.line(
+        f"lab {lab.lab_name} is already up ({len(lab.machines)} machines running); nothing changed"
+    )
+    return True
+
+
 def _up_locked(paths: LabPaths, lab: LabSpec, progress: Progress) -> int:
     network.check_bridge_is_ours()
-    states = {m.name: classify(machine.observe(paths, m.name)[0]) for m in lab.machines}
-    network_ready = network.bridge_state().exists and network.nft_table_present()
-    if network_ready and all(s is MachineState.RUNNING for s in states.values()):
-        progress.line(
-            f"lab {lab.lab_name} is already up ({len(lab.machines)} machines running); "
-            "nothing changed"
-        )
+    if _already_up(paths, lab, progress):  # another `up` may have finished meanwhile
         return 0
-    problems = address_conflicts(lab, network.host_addresses(), all_records(paths))
+    states = _states(paths, lab)
+    problems = address_conflicts(
+        lab, network.host_addresses(), all_records(paths), records_of_other_homes(paths)
+    )
     if problems:
         raise LabError("; ".join(problems))
     _ensure_base(paths, progress)

@@ -118,6 +118,7 @@ class OperatorEndpoints:
             ("/api/v1", self.api),
             ("/state", state_handler),
             ("/state.json", state_handler),
+            ("/state-summary", self._leader_json(render.state_summary)),
             (
                 "/frameworks",
                 self._leader_json(

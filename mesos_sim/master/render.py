@@ -203,6 +203,37 @@ def master_state_v0(state: MasterState) -> dict:
     return result
 
 
+SUMMARY_STATES = TASK_STATES[:10]
+
+
+def _state_counts(tasks: list[Task]) -> dict:
+    return {state: sum(1 for t in tasks if t.state == state) for state in SUMMARY_STATES}
+
+
+def state_summary(state: MasterState) -> dict:
+    """GET /master/state-summary."""
+    slaves = []
+    for agent in state.agents.values():
+        entry = agent_v0(state, agent)
+        tasks = list(agent.tasks.values())
+        entry.update(_state_counts(tasks))
+        entry["framework_ids"] = sorted({t.framework_id for t in tasks})
+        slaves.append(entry)
+    frameworks = []
+    for framework in state.frameworks.values():
+        entry = framework_v0(state, framework)
+        for key in ("tasks", "completed_tasks", "unreachable_tasks", "offers", "executors"):
+            entry.pop(key, None)
+        tasks = [*framework.tasks.values(), *framework.completed_tasks]
+        entry.update(_state_counts(tasks))
+        entry["slave_ids"] = sorted({t.agent_id for t in framework.tasks.values()})
+        frameworks.append(entry)
+    result = {"hostname": state.address.hostname, "slaves": slaves, "frameworks": frameworks}
+    if state.flags.cluster:
+        result["cluster"] = state.flags.cluster
+    return result
+
+
 # v1 ----------------------------------------------------------------------------------------
 def task_v1(task: Task) -> dict:
     """A v1 Task."""

@@ -19,6 +19,7 @@ from ..http_util import (
 from ..ids import is_valid_uuid_bytes_b64, new_uuid
 from ..jsonparse import JsonParseError, parse_json_body
 from ..protojson import ProtoJsonError, parse
+from .frameworks import validate_framework_info
 from .model import Framework
 from .stream import EventStream
 
@@ -275,13 +276,30 @@ class SchedulerEndpoint:
     def _update_framework(self, framework: Framework, call: dict) -> web.Response:
         info = call["update_framework"]["framework_info"]
         old = framework.info
+        error = validate_framework_info(
+            info, self.state.removed_framework_ids, bool(self.state.flags.root_submissions)
+        )
+        if error:
+            return text_response(400, f"Supplied FrameworkInfo is not valid: {error}")
         if info.get("principal") != old.get("principal"):
-            return text_response(400, "Changing framework's principal is not allowed.")
+            return text_response(
+                400,
+                "FrameworkInfo update is not valid: Changing framework's principal is not allowed.",
+            )
         if info.get("user") != old.get("user"):
             return text_response(
                 400,
-                f"Updating 'FrameworkInfo.user' is unsupported; attempted to update "
-                f"from '{old.get('user')}' to '{info.get('user')}'",
+                "FrameworkInfo update is not valid: Updating 'FrameworkInfo.user' is "
+                f"unsupported; attempted to update from '{old.get('user')}' to "
+                f"'{info.get('user')}'",
+            )
+        was, now = bool(old.get("checkpoint", False)), bool(info.get("checkpoint", False))
+        if was != now:
+            return text_response(
+                400,
+                "FrameworkInfo update is not valid: Updating 'FrameworkInfo.checkpoint' is "
+                f"unsupported; attempted to update from '{str(was).lower()}' to "
+                f"'{str(now).lower()}'",
             )
         framework.info = info
         self.state.allocator.request_allocation()

@@ -116,6 +116,7 @@ torn_down:
   elements: str
 """
 
+import importlib.util
 import os
 import traceback
 
@@ -160,6 +161,11 @@ def resolve_master(value, environ, zk_file=ZK_FILE):
         return [str(item).strip() for item in value if str(item).strip()]
     text = str(value).strip()
     return text if text.startswith("zk://") else [p.strip() for p in text.split(",") if p.strip()]
+
+
+def kazoo_missing(masters):
+    """True for a ``zk://`` master (a string; URL lists are lists) without kazoo installed."""
+    return isinstance(masters, str) and importlib.util.find_spec("kazoo") is None
 
 
 def _id_of(framework):
@@ -316,6 +322,8 @@ def main():
                 "give the CA that signed the master's certificate with ca_path"
             )
         masters = resolve_master(params["master"], os.environ)
+        if kazoo_missing(masters):
+            module.fail_json(msg=missing_required_lib("kazoo"))
         master = masters if isinstance(masters, str) else ", ".join(masters)
         credentials = None
         if params["principal"] and params["secret"]:

@@ -159,6 +159,7 @@ tasks:
       type: str
 """
 
+import importlib.util
 import os
 import traceback
 
@@ -211,6 +212,11 @@ VALUE_READERS = {
         [span.get("begin"), span.get("end")] for span in item.get("ranges", {}).get("range", [])
     ],
 }
+
+
+def kazoo_missing(masters):
+    """True for a ``zk://`` master (a string; URL lists are lists) without kazoo installed."""
+    return isinstance(masters, str) and importlib.util.find_spec("kazoo") is None
 
 
 def _value(obj, key):
@@ -363,6 +369,8 @@ def main():
                 "give the CA that signed the master's certificate with ca_path"
             )
         masters = resolve_master(params["master"], os.environ)
+        if kazoo_missing(masters):
+            module.fail_json(msg=missing_required_lib("kazoo"))
         master = masters if isinstance(masters, str) else ", ".join(masters)
         credentials = None
         if params["principal"]:

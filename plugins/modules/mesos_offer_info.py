@@ -121,6 +121,7 @@ framework_id:
   type: str
 """
 
+import importlib.util
 import os
 import time
 import traceback
@@ -179,6 +180,11 @@ VALUE_READERS = {
 }
 
 
+def kazoo_missing(masters):
+    """True for a ``zk://`` master (a string; URL lists are lists) without kazoo installed."""
+    return isinstance(masters, str) and importlib.util.find_spec("kazoo") is None
+
+
 def attributes_dict(attributes):
     """``[{"name": "rack", "type": "TEXT", ...}]`` -> ``{"rack": "r2d2"}``."""
     return {
@@ -221,7 +227,7 @@ def active_agents(params, masters, credentials):
         masters,
         credentials=credentials,
         ca_path=params["ca_path"],
-        timeout=min(params["timeout"] + 5.0, OPERATOR_TIMEOUT),
+        timeout=min(max(params["timeout"], 2.0), OPERATOR_TIMEOUT),
     ) as operator:
         return sum(1 for agent in operator.get_agents() if agent.get("active", True))
 
@@ -324,6 +330,8 @@ def main():
                 "give the CA that signed the master's certificate with ca_path"
             )
         masters = resolve_master(params["master"], os.environ)
+        if kazoo_missing(masters):
+            module.fail_json(msg=missing_required_lib("kazoo"))
         master = masters if isinstance(masters, str) else ", ".join(masters)
         settings = params["framework"]
         credentials = None

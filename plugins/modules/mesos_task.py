@@ -366,6 +366,7 @@ offers:
 """
 
 import hashlib
+import importlib.util
 import json
 import os
 import re
@@ -453,6 +454,11 @@ def resolve_master(value, environ, zk_file=ZK_FILE):
     if text.startswith("zk://"):
         return text
     return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def kazoo_missing(masters):
+    """True for a ``zk://`` master (a string; URL lists are lists) without kazoo installed."""
+    return isinstance(masters, str) and importlib.util.find_spec("kazoo") is None
 
 
 def describe_master(masters):
@@ -1155,6 +1161,8 @@ def main():
     try:
         check_params(params)
         connection = Connection(params, os.environ)
+        if kazoo_missing(connection.masters):
+            module.fail_json(msg=missing_required_lib("kazoo"), task_id=task_id)
         master = describe_master(connection.masters)
         result = STATE_HANDLERS[params["state"]](module, connection, task_id)
     except TaskFailure as exc:

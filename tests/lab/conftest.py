@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from lab_helpers import INVENTORY, down_labtest, lab, lab_available
 
+LAB_TEST_TIMEOUT = 900
+
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark every test in this directory `lab` and skip it where it cannot run."""
@@ -21,6 +23,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if here in Path(str(item.fspath)).parents:
             item.add_marker(pytest.mark.lab)
+            # A first `up` may build the base (about a minute) or wait for another lab
+            # command's lock; the suite default of 300 s is too tight for that.
+            item.add_marker(pytest.mark.timeout(LAB_TEST_TIMEOUT))
             if reason:
                 item.add_marker(pytest.mark.skip(reason=reason))
 

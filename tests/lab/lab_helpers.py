@@ -27,14 +27,17 @@ def lab_available() -> str | None:
     return None
 
 
-def lab(*args: str, timeout: float = 600, check: bool = True) -> subprocess.CompletedProcess:
-    """Run `python -m lab ARGS` from the repository root."""
+def lab(
+    *args: str, timeout: float = 600, check: bool = True, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
+    """Run `python -m lab ARGS` from the repository root (`env` adds variables)."""
     result = subprocess.run(
         [sys.executable, "-m", "lab", *args],
         cwd=REPO,
         capture_output=True,
         text=True,
         timeout=timeout,
+        env={**os.environ, **(env or {})},
         check=False,
     )
     if check and result.returncode != 0:

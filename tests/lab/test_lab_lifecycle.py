@@ -1,4 +1,4 @@
-"""down after a clean up, after kill -9 of systemd-nspawn, and after an interrupted up."""
+"""down after a clean up, a kill -9 of systemd-nspawn, an interrupted up; conflicts; --all."""
 
 import os
 import signal
@@ -6,6 +6,7 @@ import subprocess
 import sys
 import time
 
+import pytest
 from lab_helpers import (
     INVENTORY,
     NAMES,
@@ -15,9 +16,11 @@ from lab_helpers import (
     lab,
     labtest_processes,
     machines_by_name,
+    other_lab_machines_alive,
 )
 
-from lab import processes
+from lab import machine, network, processes
+from lab.paths import LabPaths
 
 
 def test_down_leaves_no_machine_process_bridge_or_table(clean_labtest, record_property):
@@ -25,11 +28,13 @@ def test_down_leaves_no_machine_process_bridge_or_table(clean_labtest, record_pr
     lab("up", "-i", INVENTORY)
     record_property("up_seconds", round(time.monotonic() - start, 1))
     assert labtest_processes()
+    runtime = [f for n in NAMES for f in machine.nspawn_runtime_files(PATHS.machine_dir(n), n)]
     start = time.monotonic()
     result = lab("down", "-i", INVENTORY)
     record_property("down_seconds", round(time.monotonic() - start, 1))
     assert "stop labtest-agent, labtest-master" in result.stdout
     assert_labtest_gone()
+    assert [f for f in runtime if f.exists()] == []
     again = lab("down", "-i", INVENTORY)
     assert "no machines to remove" in again.stdout
 
@@ -95,4 +100,54 @@ def test_down_cleans_half_copied_dir_and_stale_record(clean_labtest):
     assert "remove labtest-master" in result.stdout
     assert "remove labtest-agent" in result.stdout
     assert not partial.exists()
+    assert_labtest_gone()
+
+
+def test_down_all_in_a_separate_home_and_cross_home_conflicts(clean_labtest, tmp_path):
+    home = tmp_path / "home"
+    env = {"MESOS_LAB_HOME": str(home)}
+    lab("up", "-i", INVENTORY, env=env)
+    try:
+        other = LabPaths(home=home, cache=PATHS.cache)
+        assert set(processes.nspawn_pids(machines_dir=other.machines_dir).values()) == {
+            other.machine_dir(n) for n in NAMES
+        }
+        clash = lab("up", "-i", INVENTORY, check=False)  # default home, same names/addresses
+        assert clash.returncode == 2
+        assert f"of MESOS_LAB_HOME={home} holds an address or name" in clash.stderr
+        assert not PATHS.machine_dir("labtest-master").exists()
+    finally:
+        result = lab("down", "--all", env=env)
+    assert "stop labtest-agent, labtest-master" in result.stdout
+    assert processes.nspawn_pids(machines_dir=home / "machines") == {}
+    assert processes.container_inits(machines_dir=home / "machines") == {}
+    assert list((home / "machines").iterdir()) == []
+    assert_labtest_gone()
+
+
+def test_up_refuses_a_machine_address_held_by_a_host_interface(clean_labtest):
+    link = ["ip", "link", "add", "mlabtst0", "type", "veth", "peer", "name", "mlabtst1"]
+    subprocess.run(link, check=True, timeout=30)
+    try:
+        subprocess.run(
+            ["ip", "addr", "add", "192.168.33.61/32", "dev", "mlabtst0"], check=True, timeout=30
+        )
+        result = lab("up", "-i", INVENTORY, check=False)
+    finally:
+        subprocess.run(["ip", "link", "del", "mlabtst0"], check=True, timeout=30)
+    assert result.returncode == 2
+    assert result.stderr == (
+        "lab: error: 192.168.33.61 (for labtest-agent) is already on host interface mlabtst0\n"
+    )
+    assert labtest_processes() == []
+
+
+def test_down_removes_a_bridge_left_without_machines(clean_labtest):
+    if other_lab_machines_alive():
+        pytest.skip("other labs' machines share the bridge right now; it must stay")
+    network.ensure_network(PATHS.network_record)  # as a crashed first `up` leaves it
+    assert network.bridge_state().exists
+    result = lab("down", "-i", INVENTORY)
+    assert "no machines to remove" in result.stdout
+    assert "removed nft table inet mesos_lab, bridge mlab0" in result.stdout
     assert_labtest_gone()

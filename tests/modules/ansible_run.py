@@ -108,11 +108,14 @@ def adhoc(
     timeout: float = RUN_TIMEOUT,
     hosts: str = "localhost",
     inventory: str | None = None,
+    extra_vars: dict[str, Any] | None = None,
 ) -> AnsibleRun:
     """``ansible HOSTS -m MODULE -a ARGS`` (ARGS as JSON when given a dict)."""
     argv = [str(BIN / "ansible"), hosts, "-m", module]
     if inventory:
         argv += ["-i", inventory]
+    if extra_vars:
+        argv += ["-e", json.dumps(extra_vars)]
     if args:
         argv += ["-a", json.dumps(args) if isinstance(args, dict) else args]
     if check:

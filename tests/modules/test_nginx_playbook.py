@@ -19,7 +19,7 @@ from .cluster_checks import http_body, live_tasks
 
 PLAYBOOK = REPO_ROOT / "playbooks" / "nginx.yml"
 
-pytestmark = pytest.mark.skipif(
+needs_nginx = pytest.mark.skipif(
     shutil.which("nginx") is None, reason="nginx not installed (apt-get install nginx-light)"
 )
 
@@ -49,6 +49,7 @@ def inventory(tmp_path) -> str:
     return str(path)
 
 
+@needs_nginx
 def test_nginx_play_launches_once_and_answers(cluster, inventory, operator_factory) -> None:
     master = cluster.leader_url()
     env = {"MESOS_MASTER": master}

@@ -134,10 +134,20 @@ def test_flag_changes_lists_missing_and_different_files_only():
     assert mesos_flags.mesos_flag_changes(wanted, dict(wanted)) == []
 
 
+def test_flag_stale_lists_unwanted_entries_and_anything_not_a_plain_file():
+    wanted = {"ip": "10.0.0.1\n", "attributes": "a:b\n"}
+    present = {"ip": "10.0.0.1\n", "attributes": None, "?no-strict": "", "quorum": "1\n"}
+    assert mesos_flags.mesos_flag_stale(wanted, present) == ["attributes", "?no-strict", "quorum"]
+    assert mesos_flags.mesos_flag_stale(wanted, {}) == []
+    with pytest.raises(AnsibleFilterError, match="two dicts"):
+        mesos_flags.mesos_flag_stale(wanted, ["ip"])
+
+
 def test_filter_module_exports_every_filter():
     assert set(mesos_flags.FilterModule().filters()) == {
         "mesos_attributes",
         "mesos_resources",
         "mesos_flag_files",
         "mesos_flag_changes",
+        "mesos_flag_stale",
     }

@@ -307,3 +307,34 @@ def test_failover_with_framework_id_closes_old_stream(sim_cluster):
     finally:
         first.close()
         second.close()
+
+
+def _scalar(resources: list[dict], name: str) -> float:
+    return sum(r["scalar"]["value"] for r in resources if r["name"] == name)
+
+
+def test_task_resources_are_held_while_running_and_returned(sim_cluster_factory):
+    cluster = sim_cluster_factory(resources="cpus:1;mem:128;disk:100;ports:[31000-31010]")
+    cluster.wait_for_agents()
+    url = cluster.leader_url()
+    scheduler = TestScheduler(url)
+    try:
+        offer = scheduler.next_event("OFFERS")["offers"]["offers"][0]
+        assert _scalar(offer["resources"], "cpus") == 1.0
+        task = command_task(offer, "hog", "sleep 2", cpus=1, mem=128)
+        scheduler.call(launch_call(offer, [task], refuse_seconds=0))
+        scheduler.update("hog", "TASK_RUNNING")
+        agent = requests.post(url + "/api/v1", json={"type": "GET_AGENTS"}, timeout=5).json()[
+            "get_agents"
+        ]["agents"][0]
+        assert _scalar(agent["allocated_resources"], "cpus") == 1.0
+        assert _scalar(agent["allocated_resources"], "mem") == 128.0
+        scheduler.update("hog", "TASK_FINISHED", timeout=20)
+        again = scheduler.next_event("OFFERS", timeout=15)["offers"]["offers"][0]
+        assert _scalar(again["resources"], "cpus") == 1.0
+        assert _scalar(again["resources"], "mem") == 128.0
+        # Nothing was offered while the task held every cpu and all memory.
+        offers_seen = [e for e in scheduler.seen if e["type"] == "OFFERS"]
+        assert len(offers_seen) == 2
+    finally:
+        scheduler.close()

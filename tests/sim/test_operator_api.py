@@ -69,6 +69,10 @@ def test_operator_calls_and_shapes(sim_cluster):
         assert v0["leader"] == v0["pid"] == f"master@127.0.0.1:{master['port']}"
         assert v0["slaves"][0]["attributes"] == {"rack": "r2d2", "pod": "demo,dev"}
         assert v0["frameworks"][0]["TASK_RUNNING"] == 1
+        summary = requests.get(url + "/master/state-summary", timeout=5).json()
+        assert summary["slaves"][0]["TASK_RUNNING"] == 1
+        assert summary["slaves"][0]["framework_ids"] == [scheduler.framework_id]
+        assert summary["frameworks"][0]["slave_ids"] == [offer["agent_id"]["value"]]
         metrics = requests.get(url + "/metrics/snapshot", timeout=5).json()
         assert metrics["master/elected"] == 1.0
         assert metrics["master/tasks_running"] == 1.0

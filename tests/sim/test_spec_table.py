@@ -490,3 +490,40 @@ def test_non_leader_redirects_and_leaderless_master_is_unavailable(zookeeper_ser
 def _leader_known(url: str) -> bool:
     response = requests.get(url + "/master/redirect", timeout=5, allow_redirects=False)
     return response.status_code == 307
+
+
+def test_update_framework(master):
+    scheduler = TestScheduler(master.url, {"name": "before"})
+    try:
+        info = {"user": "root", "name": "after", "id": {"value": scheduler.framework_id}}
+        ok = scheduler.call(
+            {"type": "UPDATE_FRAMEWORK", "update_framework": {"framework_info": info}}
+        )
+        assert ok.status_code == 200
+        state = requests.get(master.url + "/master/state", timeout=5).json()
+        names = {f["id"]: f["name"] for f in state["frameworks"]}
+        assert names[scheduler.framework_id] == "after"
+        changed_user = scheduler.call(
+            {
+                "type": "UPDATE_FRAMEWORK",
+                "update_framework": {"framework_info": dict(info, user="other")},
+            }
+        )
+        assert changed_user.status_code == 400
+        assert changed_user.text == (
+            "FrameworkInfo update is not valid: Updating 'FrameworkInfo.user' is unsupported; "
+            "attempted to update from 'root' to 'other'"
+        )
+        mismatch = scheduler.call(
+            {
+                "type": "UPDATE_FRAMEWORK",
+                "update_framework": {"framework_info": dict(info, id={"value": "other"})},
+            }
+        )
+        assert mismatch.status_code == 400
+        assert mismatch.text == (
+            "Failed to validate scheduler::Call: 'framework_id' differs "
+            "from 'update_framework.framework_info.id'"
+        )
+    finally:
+        scheduler.close()

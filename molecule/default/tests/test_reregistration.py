@@ -101,9 +101,12 @@ def test_agent_refuses_changed_attributes_without_the_cleanup(host):
 def test_reconverge_with_new_attributes_reregisters_the_agent(host, inventory):
     before = registered_agent(SEED_ATTRIBUTES)
     new_text = ";".join(f"{k}:{v}" for k, v in NEW_ATTRIBUTES.items())
+    # A flag file the configuration does not name must go in the same converge.
+    host.run_expect([0], "touch '/etc/mesos-agent/?quiet'")
     try:
         output = converge_agents(inventory, {"mesos_agent_attributes": NEW_ATTRIBUTES})
         assert "Forget the agent's checkpointed identity" in output
+        assert not host.file("/etc/mesos-agent/?quiet").exists
         assert host.file("/etc/mesos-agent/attributes").content_string == new_text + "\n"
 
         after = registered_agent(new_text)

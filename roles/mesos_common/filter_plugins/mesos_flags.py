@@ -6,6 +6,8 @@
                       ``name`` holds ``--name=<content>``; an empty ``?name`` / ``?no-name``
                       file is a boolean flag; a null value drops the flag.
 ``mesos_flag_changes`` wanted files, present files -> [{key, value}] of files to (re)write.
+``mesos_flag_stale``   wanted files, present files -> names to remove first (unwanted, or
+                      not a plain file, e.g. the wrapper's ``attributes/`` directory).
 """
 
 from __future__ import annotations
@@ -162,6 +164,13 @@ def mesos_flag_changes(wanted: Any, present: Any) -> list[dict[str, str]]:
     ]
 
 
+def mesos_flag_stale(wanted: Any, present: Any) -> list[str]:
+    """Names in ``present`` to remove: not wanted, or not a plain file (content None)."""
+    if not isinstance(wanted, Mapping) or not isinstance(present, Mapping):
+        raise AnsibleFilterError("mesos_flag_stale expects two dicts")
+    return [name for name, content in present.items() if name not in wanted or content is None]
+
+
 class FilterModule:
     """Ansible entry point."""
 
@@ -172,4 +181,5 @@ class FilterModule:
             "mesos_resources": mesos_resources,
             "mesos_flag_files": mesos_flag_files,
             "mesos_flag_changes": mesos_flag_changes,
+            "mesos_flag_stale": mesos_flag_stale,
         }

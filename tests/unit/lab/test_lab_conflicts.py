@@ -1,5 +1,7 @@
 """Who else holds the addresses an inventory needs."""
 
+from pathlib import Path
+
 from lab.conflicts import address_conflicts
 from lab.inventory import LabSpec, MachineSpec
 from lab.network import InterfaceAddress
@@ -58,3 +60,17 @@ def test_our_machine_running_at_an_address_the_inventory_no_longer_has():
     problems = address_conflicts(LAB, HOST, [rec("t-master", "192.168.33.99", "/inv/t")])
     assert len(problems) == 1
     assert "t-master exists at 192.168.33.99 but the inventory wants 192.168.33.60" in problems[0]
+
+
+def test_machines_of_another_home_conflict_by_address_or_name():
+    foreign = {
+        Path("/other/home"): [
+            rec("t-master", "192.168.33.99", "/inv/t"),  # our name
+            rec("x-a", "192.168.33.61", "/inv/x"),  # our address
+            rec("y-b", "192.168.33.98", "/inv/y"),  # neither
+        ]
+    }
+    problems = address_conflicts(LAB, HOST, [], foreign)
+    assert len(problems) == 2
+    assert problems[0].startswith("machine t-master at 192.168.33.99 of MESOS_LAB_HOME=/other/home")
+    assert "MESOS_LAB_HOME=/other/home python -m lab down -i /inv/x" in problems[1]
