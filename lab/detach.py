@@ -17,7 +17,11 @@ EXEC_FAILED = 127
 
 
 def spawn_detached(argv: Sequence[str], log: Path, env: Mapping[str, str]) -> int:
-    """Run `argv` detached (see module docstring); return its pid once it has been forked."""
+    """Run `argv` detached (see module docstring); return its pid once it has exec'd.
+
+    The program keeps the pipe's write end, which is close-on-exec, until its exec: the read
+    below ends only then, so the caller never sees the pid while it still runs Python.
+    """
     read_end, write_end = os.pipe()
     leader = os.fork()
     if leader == 0:  # the short-lived session leader
@@ -26,7 +30,7 @@ def spawn_detached(argv: Sequence[str], log: Path, env: Mapping[str, str]) -> in
             os.setsid()
             program = os.fork()
             if program == 0:
-                _exec(argv, log, env)
+                _exec(argv, log, env, keep_fd=write_end)
             os.write(write_end, str(program).encode())
         finally:
             os._exit(0)
@@ -43,15 +47,19 @@ def spawn_detached(argv: Sequence[str], log: Path, env: Mapping[str, str]) -> in
     return int(raw)
 
 
-def _exec(argv: Sequence[str], log: Path, env: Mapping[str, str]) -> None:
-    """In the detached child: point stdio at /dev/null and the log, then exec (never returns)."""
+def _exec(argv: Sequence[str], log: Path, env: Mapping[str, str], keep_fd: int) -> None:
+    """In the detached child: stdio to /dev/null and the log, then exec (never returns).
+
+    `keep_fd` (close-on-exec) stays open until the exec closes it, telling the parent.
+    """
     try:
         stdin = os.open(os.devnull, os.O_RDONLY)
         out = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
         os.dup2(stdin, 0)
         os.dup2(out, 1)
         os.dup2(out, 2)
-        os.closerange(3, 1024)
+        os.closerange(3, keep_fd)
+        os.closerange(keep_fd + 1, 1024)
         os.execve(argv[0], list(argv), dict(env))
     finally:
         os._exit(EXEC_FAILED)

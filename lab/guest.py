@@ -11,7 +11,9 @@ from lab.constants import GATEWAY, SUBNET
 from lab.inventory import LabSpec, MachineSpec
 
 NETWORK_FILE = Path("etc/systemd/network/10-lab.network")  # sorts before 80-container-host0
-RESOLV_CONF = Path("/etc/resolv.conf")
+# systemd-resolved hosts point /etc/resolv.conf at 127.0.0.53, which a machine cannot reach;
+# the second file then lists the real upstream servers.
+RESOLV_CONFS = (Path("/etc/resolv.conf"), Path("/run/systemd/resolve/resolv.conf"))
 
 
 def render_networkd(address: str, dns: list[str]) -> str:
@@ -58,12 +60,16 @@ def parse_nameservers(text: str) -> list[str]:
     return servers
 
 
-def host_nameservers(resolv_conf: Path = RESOLV_CONF) -> list[str]:
-    """The host's usable IPv4 nameservers."""
-    try:
-        return parse_nameservers(resolv_conf.read_text())
-    except OSError:
-        return []
+def host_nameservers(candidates: tuple[Path, ...] = RESOLV_CONFS) -> list[str]:
+    """The host's IPv4 nameservers a machine can reach, from the first file that has any."""
+    for resolv_conf in candidates:
+        try:
+            servers = parse_nameservers(resolv_conf.read_text())
+        except OSError:
+            continue
+        if servers:
+            return servers
+    return []
 
 
 def configure(root: Path, machine: MachineSpec, lab: LabSpec, dns: list[str], pubkey: str) -> None:

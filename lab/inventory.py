@@ -60,14 +60,25 @@ def load_inventory(path: str | Path) -> LabSpec:
         [ansible_inventory_program(), "-i", str(inventory), "--list"],
         timeout=120,
         check=False,
+        # A file ansible cannot parse is an error, not a warning and an empty inventory.
+        extra_env={"ANSIBLE_INVENTORY_UNPARSED_FAILED": "true"},
     )
     if result.returncode != 0:
-        raise LabError(f"ansible-inventory cannot read {inventory}: {shell.last_line(result)}")
+        raise LabError(f"ansible-inventory cannot read {inventory}: {parse_failure(result.stderr)}")
     try:
         data = json.loads(result.stdout)
     except json.JSONDecodeError as exc:
         raise LabError(f"ansible-inventory printed no JSON for {inventory}: {exc}") from exc
     return specs_from_inventory(data, str(inventory))
+
+
+def parse_failure(stderr: str) -> str:
+    """The telling line of ansible-inventory's complaint (its last line is a generic one)."""
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    for line in lines:
+        if "Failed to parse" in line:
+            return line.removeprefix("[WARNING]:").strip()
+    return lines[-1] if lines else "no output"
 
 
 def specs_from_inventory(data: dict[str, Any], inventory: str) -> LabSpec:

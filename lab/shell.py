@@ -31,6 +31,7 @@ def run(
     input_text: str | None = None,
     timeout: float = 60,
     check: bool = True,
+    extra_env: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """Run `cmd` capturing output; raise LabError on a missing program, timeout or failure."""
     try:
@@ -40,7 +41,7 @@ def run(
             capture_output=True,
             text=True,
             timeout=timeout,
-            env=command_env(),
+            env={**command_env(), **(extra_env or {})},
             check=False,
         )
     except FileNotFoundError as exc:

@@ -948,9 +948,24 @@ def matching_agents(cluster, params):
     return found
 
 
+def port_warning(params):
+    """A warning when ports are taken but the command never reads them."""
+    command = params["command"]
+    if params["ports"] > 0 and command and "PORT" not in command:
+        return (
+            f"ports={params['ports']} but the command never mentions $PORT0 (or $PORT, $PORTS); "
+            "if you ran this ad hoc inside double quotes, your shell replaced $PORT0 before "
+            "Ansible saw it: quote -a '...' with single quotes"
+        )
+    return None
+
+
 def ensure_present(module, connection, task_id):
     """state=present."""
     params = module.params
+    warning = port_warning(params)
+    if warning:
+        module.warn(warning)
     cluster = connection.read(params["framework"]["name"], task_id)
     before = cluster.view()
     if cluster.task_state in LIVE_STATES:

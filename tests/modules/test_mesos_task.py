@@ -183,6 +183,13 @@ def test_changed_spec_of_a_running_task_warns(master) -> None:
     assert "different spec" in run.stdout + run.stderr
 
 
+def test_command_that_ignores_its_port_warns(master) -> None:
+    # `-a "... command='sleep 60 $PORT0' ..."` in a user's shell: $PORT0 is gone.
+    run = adhoc("mesos_task", web_args(master, command="exec sleep 60 "))
+    assert ok(run)["task"]["state"] == "TASK_RUNNING"
+    assert "never mentions $PORT0" in run.stdout + run.stderr
+
+
 def test_wait_false_returns_before_running(master, operator_factory) -> None:
     result = ok(adhoc("mesos_task", web_args(master, wait=False)))
     assert result["changed"] is True and result["task"]["state"] == "TASK_STAGING"

@@ -3,6 +3,7 @@ refusal of a changed configuration, SIGTERM kills tasks, offer_timeout rescinds.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -153,8 +154,15 @@ def test_agent_restarted_without_its_tasks_makes_them_lost(sim_cluster):
         assert lost["message"] == "Reconciliation: task unknown to the agent"
     finally:
         scheduler.close()
-        if pid is not None:
-            try:
+        if pid is not None and _is_orphan_sleep(pid):
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+
+
+def _is_orphan_sleep(pid: int) -> bool:
+    """Whether `pid` is still the orphaned task (init reaps it, so the pid may be reused)."""
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
+    return cmdline.split(b"\0")[:2] == [b"sleep", b"300"]

@@ -7,6 +7,7 @@ SIGKILL of its process group) by ``stop()`` even when a test fails.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -122,21 +123,21 @@ class SimProcess:
         return self.process is not None and self.process.poll() is None
 
     def stop(self, sig: int = signal.SIGTERM, timeout: float = STOP_TIMEOUT) -> int | None:
-        """Send ``sig`` to the process, wait, then SIGKILL its process group; return exit code."""
+        """Send ``sig`` to the process group, wait, then SIGKILL it; return the exit code.
+
+        The group is signalled only while the process is not yet reaped: until then its pid,
+        and so its process-group id, cannot be reused by an unrelated program on the host.
+        """
         process = self.process
         if process is None:
             return None
-        if process.poll() is None:
+        if process.returncode is None:
+            self._signal_group(process.pid, sig)
             try:
-                os.kill(process.pid, sig)
                 process.wait(timeout=timeout)
             except subprocess.TimeoutExpired:
-                pass
-            except ProcessLookupError:
-                pass
-        self._kill_group(process.pid)
-        if process.poll() is None:
-            process.wait(timeout=timeout)
+                self._signal_group(process.pid, signal.SIGKILL)
+                process.wait(timeout=timeout)
         return process.returncode
 
     def kill(self) -> int | None:
@@ -144,11 +145,9 @@ class SimProcess:
         return self.stop(signal.SIGKILL)
 
     @staticmethod
-    def _kill_group(pgid: int) -> None:
-        try:
-            os.killpg(pgid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
+    def _signal_group(pgid: int, sig: int) -> None:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(pgid, sig)
 
     def state(self) -> dict:
         """GET /state (master: /master/state shape, agent: /slave(1)/state shape)."""

@@ -31,3 +31,17 @@ def test_detached_program_runs_in_its_own_session_without_leading_a_group(tmp_pa
 def test_program_that_cannot_exec_just_ends(tmp_path):
     pid = spawn_detached(["/nonexistent/program"], tmp_path / "log", command_env())
     assert wait_gone([pid], 10) == []
+
+
+def test_pid_is_returned_only_after_the_program_has_execd(tmp_path):
+    # `lab up` checks the pid's command line at once: it must already be the program's.
+    pids = []
+    try:
+        for _ in range(30):
+            pid = spawn_detached(["/bin/sleep", "30"], tmp_path / "log", command_env())
+            pids.append(pid)
+            assert open(f"/proc/{pid}/cmdline", "rb").read() == b"/bin/sleep\x0030\x00"
+    finally:
+        for pid in pids:
+            os.kill(pid, signal.SIGKILL)
+    assert wait_gone(pids, 10) == []

@@ -57,6 +57,14 @@ def test_nameservers_a_machine_can_reach(text, expected):
     assert guest.parse_nameservers(text) == expected
 
 
+def test_resolved_stub_falls_back_to_the_upstream_servers(tmp_path):
+    stub, upstream = tmp_path / "resolv.conf", tmp_path / "upstream.conf"
+    stub.write_text("nameserver 127.0.0.53\n")
+    upstream.write_text("nameserver 192.0.2.53\n")
+    assert guest.host_nameservers((stub, upstream)) == ["192.0.2.53"]
+    assert guest.host_nameservers((tmp_path / "missing", stub)) == []
+
+
 @pytest.mark.skipif(which("ssh-keygen") is None, reason="needs ssh-keygen")
 def test_configure_writes_identity_network_and_fresh_host_keys(tmp_path):
     root = tmp_path / "root"

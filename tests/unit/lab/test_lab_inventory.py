@@ -105,3 +105,9 @@ def test_real_labtest_inventory_through_ansible_inventory():
 def test_missing_inventory_is_a_clear_error(tmp_path):
     with pytest.raises(LabError, match="does not exist"):
         load_inventory(tmp_path / "nope")
+
+
+def test_unparsable_inventory_file_is_a_clear_error(tmp_path):
+    (tmp_path / "hosts.yml").write_text("all:\n  hosts: [unclosed\n")
+    with pytest.raises(LabError, match=r"cannot read .*YAML parsing failed"):
+        load_inventory(tmp_path)
