@@ -116,18 +116,23 @@ torn_down:
   elements: str
 """
 
-import importlib.util
 import os
 import traceback
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 try:
-    from ansible.module_utils.mesos_client.errors import MesosError
-    from ansible.module_utils.mesos_client.framework import FrameworkInfo
-    from ansible.module_utils.mesos_client.operator import OperatorClient
-    from ansible.module_utils.mesos_client.scheduler import SchedulerSession
-    from ansible.module_utils.mesos_client.transport import Credentials
+    from ansible.module_utils.mesos_client import (
+        Credentials,
+        FrameworkInfo,
+        MesosError,
+        OperatorClient,
+        SchedulerSession,
+        explain,
+        needs_kazoo,
+        refuse_tls_opt_out,
+        resolve_masters,
+    )
 except ImportError as import_error:
     CLIENT_IMPORT_ERROR = import_error
     CLIENT_IMPORT_TRACE = traceback.format_exc()
@@ -135,37 +140,9 @@ else:
     CLIENT_IMPORT_ERROR = None
     CLIENT_IMPORT_TRACE = None
 
-ZK_FILE = "/etc/mesos/zk"
-
 
 class FrameworkFailure(Exception):
     """The module cannot do its job."""
-
-
-def resolve_master(value, environ, zk_file=ZK_FILE):
-    """The ``master`` option, else ``$MESOS_MASTER``, else the content of ``zk_file``."""
-    if value in (None, "", []):
-        value = environ.get("MESOS_MASTER", "").strip()
-    if not value:
-        try:
-            with open(zk_file, encoding="utf-8") as handle:
-                value = handle.read().strip()
-        except OSError:
-            value = ""
-    if not value:
-        raise FrameworkFailure(
-            "no Mesos master given: set the 'master' option (http://host:5050, a list of "
-            f"URLs or zk://host:2181/mesos), the MESOS_MASTER environment variable, or {zk_file}"
-        )
-    if isinstance(value, (list, tuple)):
-        return [str(item).strip() for item in value if str(item).strip()]
-    text = str(value).strip()
-    return text if text.startswith("zk://") else [p.strip() for p in text.split(",") if p.strip()]
-
-
-def kazoo_missing(masters):
-    """True for a ``zk://`` master (a string; URL lists are lists) without kazoo installed."""
-    return isinstance(masters, str) and importlib.util.find_spec("kazoo") is None
 
 
 def _id_of(framework):
@@ -263,26 +240,6 @@ def ensure_absent(module, operator, masters, credentials):
 
 STATE_HANDLERS = {"present": ensure_present, "absent": ensure_absent}
 
-ERROR_MESSAGES = {
-    "AuthenticationFailed": "Mesos refused the credentials ({exc}); set principal and secret "
-    "to a pair the master's --credentials holds",
-    "SubscriptionRefused": "Mesos refused the framework subscription: {exc}",
-    "CallRejected": "Mesos rejected a call: {exc}",
-    "LeaderNotFound": "cannot reach a leading Mesos master at {master}: {exc}",
-    "ConnectionFailed": "cannot reach the Mesos master at {master}: {exc}",
-    "MesosError": "Mesos client error talking to {master}: {exc}",
-}
-
-
-def error_message(exc, master):
-    """A one-line explanation of a client error, with Mesos's reason."""
-    names = [cls.__name__ for cls in type(exc).__mro__]
-    if getattr(exc, "status", None) in (401, 403):
-        names.insert(0, "AuthenticationFailed")
-    template = next((ERROR_MESSAGES[n] for n in names if n in ERROR_MESSAGES), "{exc}")
-    return template.format(exc=exc, master=master)
-
-
 ARGUMENT_SPEC = {
     "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
     "name": {"type": "str"},
@@ -314,17 +271,12 @@ def main():
             exception=CLIENT_IMPORT_TRACE,
         )
     params = module.params
-    master = params["master"]
+    masters = params["master"]
     try:
-        if not params["validate_certs"]:
-            raise FrameworkFailure(
-                "validate_certs=false is not supported: the Mesos client always verifies TLS; "
-                "give the CA that signed the master's certificate with ca_path"
-            )
-        masters = resolve_master(params["master"], os.environ)
-        if kazoo_missing(masters):
+        refuse_tls_opt_out(params["validate_certs"])
+        masters = resolve_masters(params["master"], os.environ)
+        if needs_kazoo(masters):
             module.fail_json(msg=missing_required_lib("kazoo"))
-        master = masters if isinstance(masters, str) else ", ".join(masters)
         credentials = None
         if params["principal"] and params["secret"]:
             credentials = Credentials(params["principal"], params["secret"])
@@ -335,7 +287,7 @@ def main():
     except FrameworkFailure as exc:
         module.fail_json(msg=str(exc))
     except MesosError as exc:
-        module.fail_json(msg=error_message(exc, master))
+        module.fail_json(msg=explain(exc, masters))
     except (ValueError, OSError) as exc:
         # The client refuses bad values (ids, timeouts, URLs) and TLS files it cannot read.
         module.fail_json(msg=f"invalid setting: {exc}")

@@ -159,16 +159,23 @@ tasks:
       type: str
 """
 
-import importlib.util
 import os
 import traceback
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 try:
-    from ansible.module_utils.mesos_client.errors import MesosError
-    from ansible.module_utils.mesos_client.operator import OperatorClient
-    from ansible.module_utils.mesos_client.transport import Credentials
+    from ansible.module_utils.mesos_client import (
+        Credentials,
+        MesosError,
+        OperatorClient,
+        attributes_dict,
+        explain,
+        needs_kazoo,
+        refuse_tls_opt_out,
+        resolve_masters,
+        resources_summary,
+    )
 except ImportError as import_error:
     CLIENT_IMPORT_ERROR = import_error
     CLIENT_IMPORT_TRACE = traceback.format_exc()
@@ -176,74 +183,13 @@ else:
     CLIENT_IMPORT_ERROR = None
     CLIENT_IMPORT_TRACE = None
 
-ZK_FILE = "/etc/mesos/zk"
-
 
 class InfoFailure(Exception):
     """The module cannot do its job."""
 
 
-def resolve_master(value, environ, zk_file=ZK_FILE):
-    """The ``master`` option, else ``$MESOS_MASTER``, else the content of ``zk_file``."""
-    if value in (None, "", []):
-        value = environ.get("MESOS_MASTER", "").strip()
-    if not value:
-        try:
-            with open(zk_file, encoding="utf-8") as handle:
-                value = handle.read().strip()
-        except OSError:
-            value = ""
-    if not value:
-        raise InfoFailure(
-            "no Mesos master given: set the 'master' option (http://host:5050, a list of "
-            f"URLs or zk://host:2181/mesos), the MESOS_MASTER environment variable, or {zk_file}"
-        )
-    if isinstance(value, (list, tuple)):
-        return [str(item).strip() for item in value if str(item).strip()]
-    text = str(value).strip()
-    return text if text.startswith("zk://") else [p.strip() for p in text.split(",") if p.strip()]
-
-
-VALUE_READERS = {
-    "TEXT": lambda item: item.get("text", {}).get("value", ""),
-    "SCALAR": lambda item: item.get("scalar", {}).get("value", 0.0),
-    "SET": lambda item: list(item.get("set", {}).get("item", [])),
-    "RANGES": lambda item: [
-        [span.get("begin"), span.get("end")] for span in item.get("ranges", {}).get("range", [])
-    ],
-}
-
-
-def kazoo_missing(masters):
-    """True for a ``zk://`` master (a string; URL lists are lists) without kazoo installed."""
-    return isinstance(masters, str) and importlib.util.find_spec("kazoo") is None
-
-
 def _value(obj, key):
     return (obj.get(key) or {}).get("value")
-
-
-def attributes_dict(attributes):
-    """``[{"name": "rack", "type": "TEXT", ...}]`` -> ``{"rack": "r2d2"}``."""
-    return {
-        item.get("name"): VALUE_READERS.get(item.get("type"), lambda _item: None)(item)
-        for item in attributes
-    }
-
-
-def resources_dict(resources):
-    """Resources summed per name: scalars as numbers, ranges as ``[[b, e]]``, sets as lists."""
-    summary = {}
-    for resource in resources:
-        reader = VALUE_READERS.get(resource.get("type", "SCALAR"))
-        if reader is None:
-            continue
-        value, name = reader(resource), resource.get("name")
-        if isinstance(value, list):
-            summary[name] = summary.get(name, []) + value
-        else:
-            summary[name] = round(summary.get(name, 0.0) + value, 3)
-    return summary
 
 
 def agent_view(agent):
@@ -254,7 +200,7 @@ def agent_view(agent):
         "hostname": info.get("hostname", ""),
         "active": bool(agent.get("active", False)),
         "attributes": attributes_dict(info.get("attributes", [])),
-        "resources": resources_dict(agent.get("total_resources") or info.get("resources", [])),
+        "resources": resources_summary(agent.get("total_resources") or info.get("resources", [])),
     }
 
 
@@ -321,23 +267,6 @@ def read_cluster(operator):
     }
 
 
-ERROR_MESSAGES = {
-    "AuthenticationFailed": "Mesos refused the credentials ({exc}); set principal and secret "
-    "to a pair the master's --credentials holds",
-    "CallRejected": "Mesos rejected a call: {exc}",
-    "LeaderNotFound": "cannot reach a leading Mesos master at {master}: {exc}",
-    "ConnectionFailed": "cannot reach the Mesos master at {master}: {exc}",
-    "MesosError": "Mesos client error talking to {master}: {exc}",
-}
-
-
-def error_message(exc, master):
-    """A one-line explanation of a client error, with Mesos's reason."""
-    names = [cls.__name__ for cls in type(exc).__mro__]
-    template = next((ERROR_MESSAGES[n] for n in names if n in ERROR_MESSAGES), "{exc}")
-    return template.format(exc=exc, master=master)
-
-
 ARGUMENT_SPEC = {
     "master": {"type": "raw"},
     "principal": {"type": "str"},
@@ -361,17 +290,12 @@ def main():
             exception=CLIENT_IMPORT_TRACE,
         )
     params = module.params
-    master = params["master"]
+    masters = params["master"]
     try:
-        if not params["validate_certs"]:
-            raise InfoFailure(
-                "validate_certs=false is not supported: the Mesos client always verifies TLS; "
-                "give the CA that signed the master's certificate with ca_path"
-            )
-        masters = resolve_master(params["master"], os.environ)
-        if kazoo_missing(masters):
+        refuse_tls_opt_out(params["validate_certs"])
+        masters = resolve_masters(params["master"], os.environ)
+        if needs_kazoo(masters):
             module.fail_json(msg=missing_required_lib("kazoo"))
-        master = masters if isinstance(masters, str) else ", ".join(masters)
         credentials = None
         if params["principal"]:
             credentials = Credentials(params["principal"], params["secret"])
@@ -382,7 +306,7 @@ def main():
     except InfoFailure as exc:
         module.fail_json(msg=str(exc))
     except MesosError as exc:
-        module.fail_json(msg=error_message(exc, master))
+        module.fail_json(msg=explain(exc, masters))
     except (ValueError, OSError) as exc:
         # The client refuses bad values (ids, timeouts, URLs) and TLS files it cannot read.
         module.fail_json(msg=f"invalid setting: {exc}")

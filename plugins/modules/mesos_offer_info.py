@@ -121,7 +121,6 @@ framework_id:
   type: str
 """
 
-import importlib.util
 import os
 import time
 import traceback
@@ -129,11 +128,20 @@ import traceback
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 try:
-    from ansible.module_utils.mesos_client.errors import MesosError, MesosTimeout
-    from ansible.module_utils.mesos_client.framework import FrameworkInfo
-    from ansible.module_utils.mesos_client.operator import OperatorClient
-    from ansible.module_utils.mesos_client.scheduler import SchedulerSession
-    from ansible.module_utils.mesos_client.transport import Credentials
+    from ansible.module_utils.mesos_client import (
+        Credentials,
+        FrameworkInfo,
+        MesosError,
+        MesosTimeout,
+        OperatorClient,
+        SchedulerSession,
+        attributes_dict,
+        explain,
+        needs_kazoo,
+        refuse_tls_opt_out,
+        resolve_masters,
+        resources_summary,
+    )
 except ImportError as import_error:
     CLIENT_IMPORT_ERROR = import_error
     CLIENT_IMPORT_TRACE = traceback.format_exc()
@@ -141,73 +149,12 @@ else:
     CLIENT_IMPORT_ERROR = None
     CLIENT_IMPORT_TRACE = None
 
-ZK_FILE = "/etc/mesos/zk"
 OPERATOR_TIMEOUT = 15.0
+FRAMEWORK_CREDENTIALS = "framework.principal and framework.secret"
 
 
 class OfferInfoFailure(Exception):
     """The module cannot do its job."""
-
-
-def resolve_master(value, environ, zk_file=ZK_FILE):
-    """The ``master`` option, else ``$MESOS_MASTER``, else the content of ``zk_file``."""
-    if value in (None, "", []):
-        value = environ.get("MESOS_MASTER", "").strip()
-    if not value:
-        try:
-            with open(zk_file, encoding="utf-8") as handle:
-                value = handle.read().strip()
-        except OSError:
-            value = ""
-    if not value:
-        raise OfferInfoFailure(
-            "no Mesos master given: set the 'master' option (http://host:5050, a list of "
-            f"URLs or zk://host:2181/mesos), the MESOS_MASTER environment variable, or {zk_file}"
-        )
-    if isinstance(value, (list, tuple)):
-        return [str(item).strip() for item in value if str(item).strip()]
-    text = str(value).strip()
-    return text if text.startswith("zk://") else [p.strip() for p in text.split(",") if p.strip()]
-
-
-VALUE_READERS = {
-    "TEXT": lambda item: item.get("text", {}).get("value", ""),
-    "SCALAR": lambda item: item.get("scalar", {}).get("value", 0.0),
-    "SET": lambda item: list(item.get("set", {}).get("item", [])),
-    "RANGES": lambda item: [
-        [span.get("begin"), span.get("end")] for span in item.get("ranges", {}).get("range", [])
-    ],
-}
-
-
-def kazoo_missing(masters):
-    """True for a ``zk://`` master (a string; URL lists are lists) without kazoo installed."""
-    return isinstance(masters, str) and importlib.util.find_spec("kazoo") is None
-
-
-def attributes_dict(attributes):
-    """``[{"name": "rack", "type": "TEXT", ...}]`` -> ``{"rack": "r2d2"}``."""
-    return {
-        item.get("name"): VALUE_READERS.get(item.get("type"), lambda _item: None)(item)
-        for item in attributes
-    }
-
-
-def _add(total, value):
-    if isinstance(value, list):
-        return (total or []) + value
-    return round((total or 0.0) + value, 3)
-
-
-def resources_dict(resources):
-    """Resources summed per name: scalars as numbers, ranges as ``[[b, e]]``, sets as lists."""
-    summary = {}
-    for resource in resources:
-        reader = VALUE_READERS.get(resource.get("type", "SCALAR"))
-        if reader is not None:
-            name = resource.get("name")
-            summary[name] = _add(summary.get(name), reader(resource))
-    return summary
 
 
 def offer_view(offer):
@@ -217,7 +164,7 @@ def offer_view(offer):
         "agent_id": offer.get("agent_id", {}).get("value"),
         "hostname": offer.get("hostname", ""),
         "attributes": attributes_dict(offer.get("attributes", [])),
-        "resources": resources_dict(offer.get("resources", [])),
+        "resources": resources_summary(offer.get("resources", [])),
     }
 
 
@@ -271,26 +218,6 @@ def collect_offers(params, masters, credentials):
     return list(offers.values()), subscription.framework_id
 
 
-ERROR_MESSAGES = {
-    "AuthenticationFailed": "Mesos refused the credentials ({exc}); set framework.principal "
-    "and framework.secret to a pair the master's --credentials holds",
-    "SubscriptionRefused": "Mesos refused the framework subscription: {exc}",
-    "CallRejected": "Mesos rejected a call: {exc}",
-    "LeaderNotFound": "cannot reach a leading Mesos master at {master}: {exc}",
-    "ConnectionFailed": "cannot reach the Mesos master at {master}: {exc}",
-    "MesosError": "Mesos client error talking to {master}: {exc}",
-}
-
-
-def error_message(exc, master):
-    """A one-line explanation of a client error, with Mesos's reason."""
-    names = [cls.__name__ for cls in type(exc).__mro__]
-    if getattr(exc, "status", None) in (401, 403):
-        names.insert(0, "AuthenticationFailed")
-    template = next((ERROR_MESSAGES[n] for n in names if n in ERROR_MESSAGES), "{exc}")
-    return template.format(exc=exc, master=master)
-
-
 ARGUMENT_SPEC = {
     "timeout": {"type": "float", "default": 10.0},
     "framework": {
@@ -320,19 +247,14 @@ def main():
             exception=CLIENT_IMPORT_TRACE,
         )
     params = module.params
-    master = params["master"]
+    masters = params["master"]
     try:
         if params["timeout"] <= 0:
             raise OfferInfoFailure("timeout must be positive")
-        if not params["validate_certs"]:
-            raise OfferInfoFailure(
-                "validate_certs=false is not supported: the Mesos client always verifies TLS; "
-                "give the CA that signed the master's certificate with ca_path"
-            )
-        masters = resolve_master(params["master"], os.environ)
-        if kazoo_missing(masters):
+        refuse_tls_opt_out(params["validate_certs"])
+        masters = resolve_masters(params["master"], os.environ)
+        if needs_kazoo(masters):
             module.fail_json(msg=missing_required_lib("kazoo"))
-        master = masters if isinstance(masters, str) else ", ".join(masters)
         settings = params["framework"]
         credentials = None
         if settings["principal"] and settings["secret"]:
@@ -341,7 +263,7 @@ def main():
     except OfferInfoFailure as exc:
         module.fail_json(msg=str(exc))
     except MesosError as exc:
-        module.fail_json(msg=error_message(exc, master))
+        module.fail_json(msg=explain(exc, masters, credential_options=FRAMEWORK_CREDENTIALS))
     except (ValueError, OSError) as exc:
         # The client refuses bad values (ids, timeouts, URLs) and TLS files it cannot read.
         module.fail_json(msg=f"invalid setting: {exc}")

@@ -366,7 +366,6 @@ offers:
 """
 
 import hashlib
-import importlib.util
 import json
 import os
 import re
@@ -376,18 +375,24 @@ import traceback
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 try:
-    from ansible.module_utils.mesos_client.errors import MesosError, MesosTimeout
-    from ansible.module_utils.mesos_client.framework import FrameworkInfo
-    from ansible.module_utils.mesos_client.offers import (
+    from ansible.module_utils.mesos_client import (
         Constraint,
+        Credentials,
+        FrameworkInfo,
+        MesosError,
+        MesosTimeout,
         OfferRejection,
+        OperatorClient,
         ResourceRequest,
+        SchedulerSession,
+        command_task,
+        docker_task,
+        explain,
         match_offer,
+        needs_kazoo,
+        refuse_tls_opt_out,
+        resolve_masters,
     )
-    from ansible.module_utils.mesos_client.operator import OperatorClient
-    from ansible.module_utils.mesos_client.scheduler import SchedulerSession
-    from ansible.module_utils.mesos_client.taskinfo import command_task, docker_task
-    from ansible.module_utils.mesos_client.transport import Credentials
 except ImportError as import_error:
     CLIENT_IMPORT_ERROR = import_error
     CLIENT_IMPORT_TRACE = traceback.format_exc()
@@ -410,13 +415,13 @@ TERMINAL_STATES = frozenset(
     }
 )
 TASK_ID_UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
-ZK_FILE = "/etc/mesos/zk"
 SPEC_LABEL = "mesos-lab.spec"
 OPERATOR_PREFIXES = ("==", "!=", "<=", ">=", "<", ">", "~")
 NUMERIC_OPERATORS = ("LT", "LE", "GT", "GE")
 IMPLICIT_OPERATOR = {"SCALAR": "EQ"}  # every other attribute type: CONTAINS
 DECLINE_SECONDS = 1.0  # short, so offers we pass over come back while we still wait
 OPERATOR_TIMEOUT = 15.0
+FRAMEWORK_CREDENTIALS = "framework.principal and framework.secret"
 
 
 class TaskFailure(Exception):
@@ -425,45 +430,6 @@ class TaskFailure(Exception):
     def __init__(self, message, **details):
         super().__init__(message)
         self.details = details
-
-
-# --- where the masters are ----------------------------------------------------------------
-
-
-def resolve_master(value, environ, zk_file=ZK_FILE):
-    """The ``master`` option, else ``$MESOS_MASTER``, else the content of ``zk_file``.
-
-    Returns a ``zk://`` URL or a list of master URLs; raises TaskFailure when nothing says.
-    """
-    if value in (None, "", []):
-        value = environ.get("MESOS_MASTER", "").strip()
-    if not value:
-        try:
-            with open(zk_file, encoding="utf-8") as handle:
-                value = handle.read().strip()
-        except OSError:
-            value = ""
-    if not value:
-        raise TaskFailure(
-            "no Mesos master given: set the 'master' option (http://host:5050, a list of "
-            f"URLs or zk://host:2181/mesos), the MESOS_MASTER environment variable, or {zk_file}"
-        )
-    if isinstance(value, (list, tuple)):
-        return [str(item).strip() for item in value if str(item).strip()]
-    text = str(value).strip()
-    if text.startswith("zk://"):
-        return text
-    return [part.strip() for part in text.split(",") if part.strip()]
-
-
-def kazoo_missing(masters):
-    """True for a ``zk://`` master (a string; URL lists are lists) without kazoo installed."""
-    return isinstance(masters, str) and importlib.util.find_spec("kazoo") is None
-
-
-def describe_master(masters):
-    """The masters for a message."""
-    return masters if isinstance(masters, str) else ", ".join(masters)
 
 
 # --- what to launch -----------------------------------------------------------------------
@@ -693,7 +659,7 @@ class Connection:
     """Where the masters are and how to authenticate; makes operator clients and sessions."""
 
     def __init__(self, params, environ):
-        self.masters = resolve_master(params["master"], environ)
+        self.masters = resolve_masters(params["master"], environ)
         settings = params["framework"]
         self.credentials = None
         if settings["principal"] and settings["secret"]:
@@ -1025,35 +991,6 @@ def ensure_absent(module, connection, task_id):
 STATE_HANDLERS = {"present": ensure_present, "absent": ensure_absent}
 
 
-# --- errors -------------------------------------------------------------------------------
-
-#: Message per client error class name (looked up along the exception's MRO).
-ERROR_MESSAGES = {
-    "AuthenticationFailed": "Mesos refused the credentials ({exc}); set framework.principal "
-    "and framework.secret to a pair the master's --credentials holds",
-    "SubscriptionRefused": "Mesos refused the framework subscription: {exc}",
-    "CallRejected": "Mesos rejected a call: {exc}",
-    "LeaderNotFound": "cannot reach a leading Mesos master at {master}: {exc}",
-    "ConnectionFailed": "cannot reach the Mesos master at {master}: {exc}",
-    "SessionLost": "lost the connection to the Mesos master at {master}: {exc}",
-    "MesosTimeout": "timed out waiting for the Mesos master at {master}: {exc}",
-    "MesosError": "Mesos client error talking to {master}: {exc}",
-}
-AUTH_STATUSES = (401, 403)
-
-
-def error_message(exc, master):
-    """A one-line explanation of a client error, with Mesos's reason."""
-    name = type(exc).__name__
-    if getattr(exc, "status", None) in AUTH_STATUSES:
-        name = "AuthenticationFailed"
-    for cls_name in [name, *(cls.__name__ for cls in type(exc).__mro__)]:
-        template = ERROR_MESSAGES.get(cls_name)
-        if template:
-            return template.format(exc=exc, master=master)
-    return f"{type(exc).__name__}: {exc}"
-
-
 # --- the module ---------------------------------------------------------------------------
 
 FRAMEWORK_OPTIONS = {
@@ -1140,11 +1077,7 @@ def check_params(params):
         raise TaskFailure(f"ca_path {params['ca_path']} does not exist")
     if params["command"] is not None and not params["command"].strip():
         raise TaskFailure("command must not be empty")
-    if not params["validate_certs"]:
-        raise TaskFailure(
-            "validate_certs=false is not supported: the Mesos client always verifies TLS; "
-            "give the CA that signed the master's certificate with ca_path"
-        )
+    refuse_tls_opt_out(params["validate_certs"])
     try:
         constraints = constraints_for(params["constraints"], [])
     except ValueError as exc:
@@ -1172,18 +1105,21 @@ def main():
         )
     params = module.params
     task_id = params["task_id"] or default_task_id(params["name"])
-    master = params["master"]
+    masters = params["master"]
     try:
         check_params(params)
         connection = Connection(params, os.environ)
-        if kazoo_missing(connection.masters):
+        masters = connection.masters
+        if needs_kazoo(masters):
             module.fail_json(msg=missing_required_lib("kazoo"), task_id=task_id)
-        master = describe_master(connection.masters)
         result = STATE_HANDLERS[params["state"]](module, connection, task_id)
     except TaskFailure as exc:
         module.fail_json(msg=str(exc), task_id=task_id, **exc.details)
     except MesosError as exc:
-        module.fail_json(msg=error_message(exc, master), task_id=task_id)
+        message = explain(
+            exc, masters, credential_options=FRAMEWORK_CREDENTIALS, session_messages=True
+        )
+        module.fail_json(msg=message, task_id=task_id)
     except (ValueError, OSError) as exc:
         # The client refuses bad values (ids, timeouts, URLs) and TLS files it cannot read.
         module.fail_json(msg=f"invalid setting: {exc}", task_id=task_id)

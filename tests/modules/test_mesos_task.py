@@ -285,3 +285,23 @@ def test_docker_variant_is_valid_and_fails_with_the_agents_reason(master) -> Non
     assert result.get("failed"), run.describe()
     assert "TASK_FAILED" in result["msg"]
     assert "containerizers (mesos) could create a container" in result["msg"]
+
+
+@pytest.mark.zookeeper
+def test_master_list_finds_the_leader_among_three(cluster_factory) -> None:
+    from tests.support.zookeeper import ZooKeeperServer, zookeeper_available
+
+    reason = zookeeper_available()
+    if reason:
+        pytest.skip(reason)
+    with ZooKeeperServer() as zookeeper:
+        cluster = cluster_factory(masters=3, zookeeper=zookeeper)
+        leader = cluster.leader_index()
+        # Followers first: they answer 307 and the module must end up at the leader.
+        order = [i for i in range(3) if i != leader] + [leader]
+        masters = [cluster.master_url(i) for i in order]
+        result = ok(adhoc("mesos_task", web_args(masters)))
+        assert result["task"]["state"] == "TASK_RUNNING"
+        again = ok(adhoc("mesos_task", web_args(",".join(masters))))
+        assert again["changed"] is False
+        cluster.stop()

@@ -68,13 +68,15 @@ class PlaybookRun:
         return written
 
 
-def run_playbook(tmp_path: Path, inventory: dict, plays: list, *extra: str) -> PlaybookRun:
+def run_playbook(
+    tmp_path: Path, inventory: dict, plays: list, *extra: str, env: dict | None = None
+) -> PlaybookRun:
     """Write ``inventory`` and ``plays`` under ``tmp_path`` and run them in check mode."""
     inventory_path = tmp_path / "inventory.yml"
     playbook_path = tmp_path / "playbook.yml"
     inventory_path.write_text(yaml.safe_dump(inventory))
     playbook_path.write_text(yaml.safe_dump(plays, sort_keys=False))
-    env = dict(os.environ)
+    env = {**os.environ, **(env or {})}
     env.update(
         ANSIBLE_CONFIG=str(REPO / "ansible.cfg"),
         ANSIBLE_ROLES_PATH=str(REPO / "roles"),

@@ -320,3 +320,19 @@ def test_three_masters_get_quorum_two_and_every_zookeeper(
         }
         flags = run.after("Write the flag files", name)
         assert flags["/etc/mesos-master/quorum"] == "2\n"
+
+
+def test_simulator_build_failure_is_reported(tmp_path, zookeeper, untouched):
+    """The simulator flavor builds its wheels on the controller; a bad source says why."""
+    play = package_plays(mesos_flavor="simulator")[0]
+    play["tasks"] = [task for task in play["tasks"] if task["name"].startswith("mesos_common")]
+    run = run_playbook(
+        tmp_path,
+        local_inventory(zookeeper.port),
+        [play],
+        env={"MESOS_SIM_SOURCE": str(tmp_path / "no" / "mesos_sim")},
+    )
+    assert run.returncode != 0
+    result = run.result("Build the simulator wheelhouse on the controller")
+    assert "is not a Python package (no __init__.py)" in result["stderr"]
+    assert "Traceback" not in result["stderr"]

@@ -10,11 +10,18 @@ Public surface:
   :func:`match_offer`, :func:`place_tasks`; TaskInfo building (``taskinfo``):
   :func:`command_task`, :func:`docker_task`.
 * RecordIO framing (``recordio``): :class:`RecordIODecoder`, :func:`encode`.
-* Errors (``errors``): everything derives from :class:`MesosError`.
+* Errors (``errors``): everything derives from :class:`MesosError`; :func:`explain`
+  (``explain``) turns one into a one-line message.
+* Where the masters are (``masters``): :func:`resolve_masters` (option, ``$MESOS_MASTER``,
+  ``/etc/mesos/zk``), :func:`needs_kazoo`, :func:`describe_masters`.
+* Attributes and resources as plain dicts (``describe``): :func:`attributes_dict`,
+  :func:`resources_summary`.
+* TLS policy (``tls_policy``): :func:`refuse_tls_opt_out` for ``validate_certs=false``.
 
 Dependencies: ``requests``; ``kazoo`` only for ``zk://`` masters.
 """
 
+from .describe import attributes_dict, resources_summary
 from .errors import (
     AuthenticationFailed,
     CallRejected,
@@ -29,8 +36,10 @@ from .errors import (
     TLSError,
 )
 from .events import EVENT_TYPES, Event, EventDecodeError
+from .explain import explain
 from .framework import FrameworkInfo
 from .leader import make_locator
+from .masters import MasterNotConfigured, describe_masters, needs_kazoo, resolve_masters
 from .offers import (
     Constraint,
     OfferMatch,
@@ -45,6 +54,7 @@ from .operator import OperatorClient
 from .recordio import RecordIODecoder, encode
 from .scheduler import SchedulerSession, Subscription
 from .taskinfo import command_task, docker_task, new_task_id, port_environment
+from .tls_policy import TLSVerificationRequired, refuse_tls_opt_out
 from .transport import Credentials
 
 __all__ = [
@@ -58,6 +68,7 @@ __all__ = [
     "EventDecodeError",
     "FrameworkInfo",
     "LeaderNotFound",
+    "MasterNotConfigured",
     "MesosError",
     "MesosTimeout",
     "OfferMatch",
@@ -73,13 +84,21 @@ __all__ = [
     "Subscription",
     "SubscriptionRefused",
     "TLSError",
+    "TLSVerificationRequired",
+    "attributes_dict",
     "command_task",
+    "describe_masters",
     "docker_task",
     "encode",
+    "explain",
     "make_locator",
     "match_offer",
+    "needs_kazoo",
     "new_task_id",
     "parse_constraints",
     "place_tasks",
     "port_environment",
+    "refuse_tls_opt_out",
+    "resolve_masters",
+    "resources_summary",
 ]
