@@ -20,6 +20,8 @@ description:
 version_added: "1.0.0"
 author:
   - mesos-lab contributors
+extends_documentation_fragment:
+  - mesos
 options:
   state:
     description: Whether the framework should be registered.
@@ -52,26 +54,10 @@ options:
     description: Seconds Mesos keeps the framework after the scheduler disconnects.
     type: float
     default: 604800
-  master:
-    description:
-      - A master URL, a list or comma-separated string of them, or a C(zk://) URL.
-      - Defaults to C($MESOS_MASTER) on the target host, then C(/etc/mesos/zk) there.
-    type: raw
   timeout:
     description: Seconds to wait for the master to confirm the subscription or teardown.
     type: float
     default: 30
-  validate_certs:
-    description: Verify the master's TLS certificate for C(https://) masters.
-    type: bool
-    default: true
-  ca_path:
-    description: CA bundle to verify the master's certificate with.
-    type: path
-requirements:
-  - python >= 3.9
-  - requests
-  - kazoo (only for C(zk://) masters)
 attributes:
   check_mode:
     support: full

@@ -15,12 +15,9 @@ description:
 version_added: "1.0.0"
 author:
   - mesos-lab contributors
+extends_documentation_fragment:
+  - mesos
 options:
-  master:
-    description:
-      - A master URL, a list or comma-separated string of them, or a C(zk://) URL.
-      - Defaults to C($MESOS_MASTER) on the target host, then C(/etc/mesos/zk) there.
-    type: raw
   principal:
     description:
       - HTTP Basic principal for masters started with C(--authenticate_http_readonly).
@@ -32,17 +29,6 @@ options:
     description: Seconds each operator call may take, finding the leader included.
     type: float
     default: 15
-  validate_certs:
-    description: Verify the master's TLS certificate for C(https://) masters.
-    type: bool
-    default: true
-  ca_path:
-    description: CA bundle to verify the master's certificate with.
-    type: path
-requirements:
-  - python >= 3.9
-  - requests
-  - kazoo (only for C(zk://) masters)
 attributes:
   check_mode:
     support: full

@@ -17,6 +17,8 @@ description:
 version_added: "1.0.0"
 author:
   - mesos-lab contributors
+extends_documentation_fragment:
+  - mesos
 options:
   timeout:
     description: Seconds to wait for offers.
@@ -45,22 +47,6 @@ options:
       secret:
         description: Secret for I(principal).
         type: str
-  master:
-    description:
-      - A master URL, a list or comma-separated string of them, or a C(zk://) URL.
-      - Defaults to C($MESOS_MASTER) on the target host, then C(/etc/mesos/zk) there.
-    type: raw
-  validate_certs:
-    description: Verify the master's TLS certificate for C(https://) masters.
-    type: bool
-    default: true
-  ca_path:
-    description: CA bundle to verify the master's certificate with.
-    type: path
-requirements:
-  - python >= 3.9
-  - requests
-  - kazoo (only for C(zk://) masters)
 attributes:
   check_mode:
     support: full

@@ -26,6 +26,8 @@ description:
 version_added: "1.0.0"
 author:
   - mesos-lab contributors
+extends_documentation_fragment:
+  - mesos
 options:
   state:
     description:
@@ -161,15 +163,6 @@ options:
         description: Ask agents to checkpoint the task so it survives an agent restart.
         type: bool
         default: true
-  master:
-    description:
-      - Where the Mesos masters are. A URL (C(http://192.168.33.10:5050)), a list of URLs or
-        a comma-separated string of them (the leader is found among them), or a ZooKeeper URL
-        (C(zk://host1:2181,host2:2181/mesos), which needs the C(kazoo) library).
-      - When omitted, the environment variable C(MESOS_MASTER) of the target host is used,
-        then the content of C(/etc/mesos/zk) on it (written by the mesos-lab roles on every
-        Mesos host), so ad hoc runs against C(mesos_masters) need no extra option.
-    type: raw
   offer_timeout:
     description:
       - Seconds to wait for an offer that matches the constraints and resources. When none
@@ -196,17 +189,6 @@ options:
     description: Seconds to wait for the task to reach the state it should be in.
     type: float
     default: 60
-  validate_certs:
-    description: Verify the master's TLS certificate for C(https://) masters.
-    type: bool
-    default: true
-  ca_path:
-    description: CA bundle to verify the master's certificate with.
-    type: path
-requirements:
-  - python >= 3.10
-  - requests
-  - kazoo (only for C(zk://) masters)
 notes:
   - Run it on one host per task (a play on C(mesos_masters[0]), C(run_once), or
     C(delegate_to)); runs on several hosts at once would fail each other's framework over.

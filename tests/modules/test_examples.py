@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import ast
+import json
+import os
 import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 import yaml
@@ -11,6 +16,7 @@ import yaml
 from .ansible_run import REPO_ROOT, adhoc
 from .cluster_checks import http_body
 
+BIN = Path(sys.executable).parent
 MODULES = ("mesos_task", "mesos_info", "mesos_offer_info", "mesos_framework")
 
 
@@ -33,7 +39,17 @@ def example_tasks(module: str) -> list[dict]:
 
 
 def documented_options(module: str) -> dict:
-    return yaml.safe_load(module_strings(module)["DOCUMENTATION"])["options"]
+    """The options as ansible-doc renders them, doc fragments merged in."""
+    out = subprocess.run(
+        [str(BIN / "ansible-doc"), "-M", "plugins/modules", "--json", module],
+        cwd=REPO_ROOT,
+        env={**os.environ, "ANSIBLE_CONFIG": str(REPO_ROOT / "ansible.cfg")},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    return json.loads(out.stdout)[module]["doc"]["options"]
 
 
 @pytest.mark.parametrize("module", MODULES)
