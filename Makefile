@@ -10,11 +10,15 @@ INVENTORY   ?= inventories/local
 MESOS_FLAVOR ?=
 PYTEST      := $(BIN)/pytest
 FLAVOR_ARG  := $(if $(MESOS_FLAVOR),-e mesos_flavor=$(MESOS_FLAVOR),)
+# What the host needs beyond the lab tool's own packages (`python -m lab host-deps`):
+# the venv, and for the tests a real ZooKeeper, nginx, openssl and python3-apt.
+VENV_PACKAGES := python3-venv
+TEST_PACKAGES := zookeeper default-jre-headless nginx-light openssl python3-apt openssh-client
 
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: help venv host-deps lab lab-down lab-status lint test test-unit test-sim test-client \
+.PHONY: help venv host-deps test-deps lab lab-down lab-status lint test test-unit test-sim test-client \
         test-modules test-infra test-roles test-lab test-molecule test-e2e bench
 
 help:
@@ -24,15 +28,18 @@ help:
 	@echo "make bench      benchmarks -> bench/results.md and bench/results.json"
 
 $(BIN)/activate: requirements.txt
+	scripts/install-host-packages $(VENV_PACKAGES)
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r requirements.txt
 	touch $@
 
 venv: $(BIN)/activate
 
-host-deps:
+host-deps: venv
 	$(BIN)/python -m lab host-deps
+
+test-deps: host-deps
+	scripts/install-host-packages $(TEST_PACKAGES)
 
 lab: venv
 	$(BIN)/python -m lab up -i $(INVENTORY)
@@ -76,7 +83,7 @@ test-molecule: venv
 test-e2e: venv
 	$(PYTEST) tests/e2e
 
-test: lint test-unit test-lab test-sim test-client test-modules test-infra test-roles test-molecule test-e2e
+test: test-deps lint test-unit test-lab test-sim test-client test-modules test-infra test-roles test-molecule test-e2e
 	@echo "make test: all suites passed"
 
 bench: venv
