@@ -31,7 +31,8 @@ from .fuzz_cases import (
 from .sim_setup import agent_resources
 
 MASTER = "{{ fuzz_master }}"
-TRACEBACK_MARKERS = ("Traceback", "MODULE FAILURE")
+# "Module failed:" is how ansible-core 2.19 reports an unhandled exception in a module.
+TRACEBACK_MARKERS = ("Traceback", "MODULE FAILURE", "Module failed:")
 TRACE_FIELDS = ("msg", "module_stderr", "module_stdout", "exception")
 # Result keys a module only returns after talking to the cluster.
 CLUSTER_EVIDENCE = ("offers", "framework_id", "status", "task", "agents", "frameworks", "tasks")
@@ -246,6 +247,10 @@ def test_cluster_unchanged_by_bad_arguments(fuzz_runs: dict[str, Any]) -> None:
             "Traceback",
         ),
         ({"failed": True, "msg": "value of state must be one of: a"}, "not name"),
+        (
+            {"failed": True, "msg": "Task failed: Module failed: bad operand (name)"},
+            "Module failed",
+        ),
         ({"changed": False, "msg": "state"}, "not failed"),
         ({"failed": True, "msg": "bad name", "offers": []}, "reached the cluster"),
         (None, "no result"),
