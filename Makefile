@@ -19,12 +19,12 @@ export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
 .PHONY: help venv host-deps test-deps lab lab-down lab-status lint test test-unit test-sim test-client \
-        test-modules test-infra test-roles test-lab test-molecule test-e2e bench
+        test-modules test-infra test-roles test-lab test-molecule test-e2e test-faults bench
 
 help:
 	@echo "make lab        venv, host packages, lab machines, site.yml (INVENTORY=$(INVENTORY))"
 	@echo "make lab-down   remove the lab's machines, bridge and nft rules"
-	@echo "make test       lint, unit, simulator, client, modules, molecule, end-to-end"
+	@echo "make test       lint, unit, simulator, client, modules, molecule, end-to-end, faults"
 	@echo "make bench      benchmarks -> bench/results.md and bench/results.json"
 
 $(BIN)/activate: requirements.txt
@@ -83,7 +83,11 @@ test-molecule: venv
 test-e2e: venv
 	$(PYTEST) tests/e2e
 
-test: test-deps lint test-unit test-lab test-sim test-client test-modules test-infra test-roles test-molecule test-e2e
+# Fault tests on the HA lab (inventories/local-ha): leader, ZooKeeper, agent and stream loss.
+test-faults: venv
+	$(PYTEST) tests/faults
+
+test: test-deps lint test-unit test-lab test-sim test-client test-modules test-infra test-roles test-molecule test-e2e test-faults
 	@echo "make test: all suites passed"
 
 bench: venv

@@ -10,18 +10,11 @@ from __future__ import annotations
 import json
 import os
 import statistics
-import sys
 import time
 import uuid
-from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-for _path in (REPO_ROOT, REPO_ROOT / "plugins" / "module_utils"):
-    if str(_path) not in sys.path:
-        sys.path.insert(0, str(_path))
-
-from mesos_client import FrameworkInfo, MesosError, MesosTimeout, SchedulerSession  # noqa: E402
-from mesos_client.recordio import RecordIODecoder, encode  # noqa: E402
+from mesos_client import FrameworkInfo, MesosError, MesosTimeout, SchedulerSession
+from mesos_client.recordio import RecordIODecoder, encode
 
 CHUNK_SIZE = 16 * 1024  # a typical HTTP chunk read from the socket
 RECORDS = 20_000

@@ -10,6 +10,8 @@ from . import VERSION_LINE
 from .flag_specs import AGENT, MASTER
 from .flags import FlagError, Flags
 from .process import StartupError, setup_logging
+from .ssl_flags import load_ssl_settings
+from .tls_context import TlsContexts, build_tls_contexts
 
 PROGRAMS = {"master": ("mesos-master", MASTER), "agent": ("mesos-agent", AGENT)}
 USAGE = "Usage: python -m mesos_sim master|agent [--flag=value ...] (see --help)"
@@ -46,20 +48,21 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     setup_logging(flags.logging_level)
     try:
-        return asyncio.run(_run(role, flags))
+        tls = build_tls_contexts(load_ssl_settings(os.environ))
+        return asyncio.run(_run(role, flags, tls))
     except StartupError as exc:
         print(str(exc), file=sys.stderr)
         return 1
 
 
-async def _run(role: str, flags: Flags) -> int:
+async def _run(role: str, flags: Flags, tls: TlsContexts | None) -> int:
     if role == "master":
         from .master.app import MasterProcess
 
-        return await MasterProcess(flags).run()
+        return await MasterProcess(flags, tls).run()
     from .agent.app import AgentProcess
 
-    return await AgentProcess(flags).run()
+    return await AgentProcess(flags, tls).run()
 
 
 if __name__ == "__main__":

@@ -71,7 +71,7 @@ MASTER = [
     Flag("user_sorter", "str", "drf", NO_EFFECT),
     Flag("max_completed_frameworks", "int", "50", "Completed frameworks kept in state."),
     Flag("max_completed_tasks_per_framework", "int", "1000", "Completed tasks kept."),
-    Flag("max_unreachable_tasks_per_framework", "int", "1000", NO_EFFECT),
+    Flag("max_unreachable_tasks_per_framework", "int", "1000", "Unreachable tasks kept."),
     Flag("min_allocatable_resources", "str", "cpus:0.01|mem:32", NO_EFFECT),
     Flag("filter_gpu_resources", "bool", "true", NO_EFFECT),
     Flag("sim_heartbeat_interval", "float", "15", "SIMULATOR ONLY: heartbeat seconds."),

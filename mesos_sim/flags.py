@@ -135,6 +135,11 @@ class Flags:
             base = name[3:] if name.startswith("no-") else name
             if base in self._specs and name not in values:
                 values[name] = value
+        self.load_values(values)
+
+    def load_values(self, values: Mapping[str, str | None]) -> None:
+        """Load ``name -> value`` pairs already taken from a command line or environment
+        (``None``: a bare boolean flag), then check required flags (stout's ``load(map)``)."""
         for name, value in values.items():
             self._load_one(name, value)
         for spec in self._specs.values():

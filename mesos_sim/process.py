@@ -9,8 +9,12 @@ import signal
 import socket
 import sys
 from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 
 from aiohttp import web
+
+if TYPE_CHECKING:
+    from .tls_context import TlsContexts
 
 LEVELS = {"INFO": logging.INFO, "WARNING": logging.WARNING, "ERROR": logging.ERROR}
 CLIENT_MAX_SIZE = 16 * 1024 * 1024
@@ -62,14 +66,24 @@ async def serve(
     on_start: Callable[[], Awaitable[None]],
     on_stop: Callable[[], Awaitable[None]],
     stop_event: asyncio.Event,
+    tls: TlsContexts | None = None,
 ) -> None:
-    """Listen, run ``on_start``, wait for SIGTERM/SIGINT or ``stop_event``, then clean up."""
+    """Listen (HTTPS when ``tls`` is given), run ``on_start``, wait for SIGTERM/SIGINT or
+    ``stop_event``, then clean up."""
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop_event.set)
     runner = web.AppRunner(app, handler_cancellation=True, access_log=None, shutdown_timeout=1.0)
     await runner.setup()
-    site = web.TCPSite(runner, host=host or "0.0.0.0", port=port, backlog=1024, reuse_address=True)
+    site: web.BaseSite
+    if tls is None:
+        site = web.TCPSite(
+            runner, host=host or "0.0.0.0", port=port, backlog=1024, reuse_address=True
+        )
+    else:
+        from .tls_site import TlsSite  # imports this module: a top-level import would cycle
+
+        site = TlsSite(runner, host or "0.0.0.0", port, tls)
     try:
         await site.start()
     except OSError as exc:

@@ -71,7 +71,10 @@ class ZkLeadership:
     """Watches ``<path>/json.info_*``; with ``master_info`` it also contends for leadership.
 
     ``on_leader(info, is_self)`` runs on the loop whenever the leading znode changes (``info``
-    None: no leader). ``on_session_lost()`` runs when the ZooKeeper session expires.
+    None: no leader). ``on_session_lost()`` runs (once) when the ZooKeeper session expires, or,
+    as Mesos's group does it, when we have been disconnected for longer than the session
+    timeout: a server that lost its quorum never tells us our session expired, so waiting for
+    kazoo's LOST would let a partitioned leader lead forever.
     """
 
     def __init__(
@@ -92,6 +95,13 @@ class ZkLeadership:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._leader_node: str | None = None
         self._stopped = False
+        self._expiry: asyncio.TimerHandle | None = None
+        self._lost_reported = False
+        self._state_handlers: dict[str, Callable[[], None]] = {
+            KazooState.SUSPENDED: self._start_expiry_timer,
+            KazooState.CONNECTED: self._reconnected,
+            KazooState.LOST: self._session_expired,
+        }
 
     async def start(self) -> None:
         """Connect (retrying until ZooKeeper answers), register, start watching."""
@@ -130,10 +140,41 @@ class ZkLeadership:
         client.ChildrenWatch(self.url.path, self._children_changed)
 
     def _state_listener(self, state: str) -> None:
-        if state == KazooState.LOST and not self._stopped and self._loop is not None:
-            log.warning("ZooKeeper session lost")
-            if self.on_session_lost is not None:
-                self._loop.call_soon_threadsafe(self.on_session_lost)
+        handler = self._state_handlers.get(state)
+        if handler is not None and not self._stopped and self._loop is not None:
+            self._loop.call_soon_threadsafe(handler)
+
+    def _start_expiry_timer(self) -> None:
+        if self._expiry is None and self._loop is not None:
+            log.warning("Disconnected from ZooKeeper %s", self.url.hosts)
+            self._expiry = self._loop.call_later(self.session_timeout, self._session_timed_out)
+
+    def _reconnected(self) -> None:
+        if self._expiry is not None:
+            log.info("Reconnected to ZooKeeper %s", self.url.hosts)
+        self._cancel_expiry_timer()
+
+    def _cancel_expiry_timer(self) -> None:
+        if self._expiry is not None:
+            self._expiry.cancel()
+            self._expiry = None
+
+    def _session_timed_out(self) -> None:
+        self._expiry = None
+        log.warning(
+            "Timed out waiting to reconnect to ZooKeeper (session timeout %gs)",
+            self.session_timeout,
+        )
+        self._session_expired()
+
+    def _session_expired(self) -> None:
+        self._cancel_expiry_timer()
+        if self._stopped or self._lost_reported:
+            return
+        self._lost_reported = True
+        log.warning("ZooKeeper session expired")
+        if self.on_session_lost is not None:
+            self.on_session_lost()
 
     def _children_changed(self, children: list[str]) -> bool:
         if self._stopped:
@@ -177,6 +218,7 @@ class ZkLeadership:
         """Close the session (removes our ephemeral znode at once)."""
         self._stopped = True
         self.on_leader = _ignore_leader
+        self._cancel_expiry_timer()
         client, self.client = self.client, None
         if client is None or self._loop is None:
             return

@@ -18,6 +18,7 @@ from ..jsonparse import parse_json_body
 from ..master.render import version_json
 from ..process import StartupError, build_app, resolve_address, serve
 from ..resources import ResourcesError, agent_resources
+from ..tls_context import TlsContexts
 from ..zk import ZkUrl, ZkUrlError
 from .checkpoint import IncompatibleAgentInfo, load_agent_id, save_agent_id
 from .core import AgentCore
@@ -54,8 +55,9 @@ def _check_docker(flags: Flags) -> None:
 class AgentProcess:
     """One simulated mesos-agent."""
 
-    def __init__(self, flags: Flags) -> None:
+    def __init__(self, flags: Flags, tls: TlsContexts | None = None) -> None:
         self.flags = flags
+        self.tls = tls
         if not flags.master:
             raise StartupError("Missing required option --master")
         if str(flags.master).strip().startswith("zk://"):
@@ -100,6 +102,7 @@ class AgentProcess:
             float(flags.registration_backoff_factor),
             self.core.registration_body,
             self._registered,
+            tls=tls,
         )
         self.stop_event = asyncio.Event()
 
@@ -219,5 +222,6 @@ class AgentProcess:
             on_start=self._start,
             on_stop=self._stop,
             stop_event=self.stop_event,
+            tls=self.tls,
         )
         return 0

@@ -13,6 +13,8 @@ from collections.abc import Callable
 import aiohttp
 
 from ..aio import spawn
+from ..tls_client import client_session, refusal, scheme
+from ..tls_context import TlsContexts
 from ..zk import ZkLeadership, ZkUrl
 
 log = logging.getLogger(__name__)
@@ -38,7 +40,10 @@ class MasterLink:
         backoff: float,
         registration_body: Callable[[], dict],
         on_registered: Callable[[dict], None],
+        *,
+        tls: TlsContexts | None = None,
     ) -> None:
+        self.tls = tls
         self.master_flag = master_flag.strip()
         self.zk_session_timeout = zk_session_timeout
         self.backoff = max(0.05, backoff)
@@ -57,7 +62,7 @@ class MasterLink:
 
     async def start(self) -> None:
         """Open the HTTP session, find the master, register."""
-        self.session = aiohttp.ClientSession()
+        self.session = client_session(self.tls)
         self._watchdog = spawn(self._watch(), "master watchdog")
         if self.master_flag.startswith("zk://"):
             self.zk = ZkLeadership(
@@ -143,7 +148,11 @@ class MasterLink:
         endpoint = endpoint or self.endpoint
         if endpoint is None or self.session is None:
             return 0, None
-        url = f"http://{endpoint}/sim/{path}"
+        url = f"{scheme(self.tls)}://{endpoint}/sim/{path}"
+        refused = refusal(self.tls, endpoint.rsplit(":", 1)[0])
+        if refused is not None:
+            log.warning("Cannot connect to master@%s: %s", endpoint, refused)
+            return 0, None
         try:
             async with self.session.post(
                 url,

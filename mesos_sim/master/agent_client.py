@@ -7,6 +7,9 @@ import logging
 
 import aiohttp
 
+from ..tls_client import client_session, refusal, scheme
+from ..tls_context import TlsContexts
+
 log = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT = 10.0
@@ -17,16 +20,15 @@ class AgentUnreachable(RuntimeError):
 
 
 class AgentClient:
-    """POSTs JSON to ``http://<agent endpoint>/sim/<path>``."""
+    """POSTs JSON to ``http(s)://<agent endpoint>/sim/<path>`` (https when SSL is on)."""
 
-    def __init__(self) -> None:
+    def __init__(self, tls: TlsContexts | None = None) -> None:
+        self.tls = tls
         self.session: aiohttp.ClientSession | None = None
 
     async def start(self) -> None:
         """Open the HTTP client session."""
-        self.session = aiohttp.ClientSession(
-            connector=aiohttp.TCPConnector(limit=200), json_serialize=json.dumps
-        )
+        self.session = client_session(self.tls, limit=200, json_serialize=json.dumps)
 
     async def close(self) -> None:
         """Close the HTTP client session."""
@@ -40,7 +42,10 @@ class AgentClient:
         """POST ``body`` and return the JSON answer; AgentUnreachable on any failure."""
         if self.session is None:
             raise AgentUnreachable("master is shutting down")
-        url = f"http://{endpoint}/sim/{path}"
+        url = f"{scheme(self.tls)}://{endpoint}/sim/{path}"
+        refused = refusal(self.tls, endpoint.rsplit(":", 1)[0])
+        if refused is not None:
+            raise AgentUnreachable(f"{url}: {refused}")
         try:
             async with self.session.post(
                 url, json=body, timeout=aiohttp.ClientTimeout(total=timeout)

@@ -8,6 +8,7 @@ import logging
 import time
 from typing import TYPE_CHECKING
 
+from ..aio import spawn
 from ..resources import Resources
 from .agent_client import AgentUnreachable
 from .model import Agent, Framework, Task
@@ -26,6 +27,7 @@ class AgentService:
         self.ping_timeout = float(state.flags.agent_ping_timeout)
         self.max_misses = max(1, int(state.flags.max_agent_ping_timeouts))
         self._task: asyncio.Task | None = None
+        self._pings: set[asyncio.Task] = set()
 
     def start(self) -> None:
         """Start pinging agents."""
@@ -33,9 +35,10 @@ class AgentService:
 
     async def stop(self) -> None:
         """Stop pinging."""
-        if self._task is not None:
-            self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
+        pending = [t for t in (self._task, *self._pings) if t is not None]
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
 
     # registration ------------------------------------------------------------------------
     def register(self, body: dict) -> dict:
@@ -44,10 +47,12 @@ class AgentService:
         agent_id = body.get("agent_id")
         endpoint = str(body["endpoint"])
         previous = None
+        was_unreachable = False
         if agent_id:
-            previous = state.agents.pop(agent_id, None) or state.unreachable_agents.pop(
-                agent_id, None
-            )
+            previous = state.agents.pop(agent_id, None)
+            if previous is None and agent_id in state.unreachable_agents:
+                previous = state.unreachable_agents.pop(agent_id)
+                was_unreachable = True
         else:
             agent_id = state.new_agent_id()
         for other in [a for a in state.agents.values() if a.endpoint == endpoint]:
@@ -56,8 +61,7 @@ class AgentService:
                 other.agent_id,
                 endpoint,
             )
-            self.mark_unreachable(other)
-            state.unreachable_agents.pop(other.agent_id, None)
+            self.remove(other, "a new agent registered at the same address")
         agent = Agent(
             agent_id=agent_id,
             hostname=str(body["hostname"]),
@@ -70,8 +74,10 @@ class AgentService:
             agent.registered_time = previous.registered_time if previous else time.time()
             agent.reregistered_time = time.time()
         state.agents[agent_id] = agent
+        if was_unreachable:
+            state.task_service.agent_reachable(agent_id)
         for report in body.get("tasks", []):
-            self._adopt_reported_task(agent, report)
+            self._adopt_reported_task(agent, report, was_unreachable=was_unreachable)
         if previous is not None:
             self._reconcile_missing(previous, agent)
         state.metrics["master/slave_registrations"] += 1
@@ -90,7 +96,7 @@ class AgentService:
             "max_ping_timeouts": self.max_misses,
         }
 
-    def _adopt_reported_task(self, agent: Agent, report: dict) -> None:
+    def _adopt_reported_task(self, agent: Agent, report: dict, *, was_unreachable: bool) -> None:
         state = self.state
         framework_id = report["framework_id"]
         info = report["task"]
@@ -115,7 +121,7 @@ class AgentService:
                 )
                 state.frameworks[framework_id] = framework
         if framework is not None:
-            framework.tasks[task.task_id] = task
+            state.task_service.readd_task(framework, task, was_unreachable=was_unreachable)
 
     def _reconcile_missing(self, previous: Agent, agent: Agent) -> None:
         """Tasks the master had on the agent that it no longer reports are gone."""
@@ -141,14 +147,35 @@ class AgentService:
         log.info("Agent %s (%s) disconnected", agent_id, agent.hostname)
         return True
 
-    # pings -------------------------------------------------------------------------------
+    # pings (master.cpp SlaveObserver) ---------------------------------------------------
     async def _ping_loop(self) -> None:
+        """Every ``agent_ping_timeout``: count a miss for each agent whose last ping got no
+        pong, mark it unreachable at ``max_agent_ping_timeouts`` misses, and ping again; the
+        pings themselves never delay the period."""
         while True:
+            if self.state.is_leader:
+                for agent in list(self.state.agents.values()):
+                    self._on_period(agent)
             await asyncio.sleep(self.ping_timeout)
-            if not self.state.is_leader:
-                continue
-            agents = list(self.state.agents.values())
-            await asyncio.gather(*(self._ping(a) for a in agents))
+
+    def _on_period(self, agent: Agent) -> None:
+        if agent.pinged:
+            agent.ping_misses += 1
+            log.warning(
+                "Agent %s missed ping %d/%d: %s",
+                agent.agent_id,
+                agent.ping_misses,
+                self.max_misses,
+                agent.ping_error or "no pong within agent_ping_timeout",
+            )
+            if agent.ping_misses >= self.max_misses:
+                self.mark_unreachable(agent)
+                return
+        agent.pinged = True
+        agent.ping_error = None
+        ping = spawn(self._ping(agent), f"ping {agent.agent_id}")
+        self._pings.add(ping)
+        ping.add_done_callback(self._pings.discard)
 
     async def _ping(self, agent: Agent) -> None:
         body = {"master_id": self.state.master_id, "agent_id": agent.agent_id}
@@ -156,29 +183,38 @@ class AgentService:
             await self.state.agent_client.post(
                 agent.endpoint, "ping", body, timeout=self.ping_timeout
             )
-            agent.ping_misses = 0
         except AgentUnreachable as exc:
-            agent.ping_misses += 1
-            log.warning(
-                "Agent %s missed ping %d/%d: %s",
-                agent.agent_id,
-                agent.ping_misses,
-                self.max_misses,
-                exc,
-            )
-            if agent.ping_misses >= self.max_misses and agent.agent_id in self.state.agents:
-                self.mark_unreachable(agent)
+            agent.ping_error = str(exc)
+            return
+        agent.pinged = False
+        agent.ping_misses = 0
+        agent.ping_error = None
 
     def mark_unreachable(self, agent: Agent) -> None:
-        """Remove the agent from the active set; tell frameworks (FAILURE, task updates)."""
+        """Missed pings: the agent leaves the active set for the unreachable one; its tasks
+        become unreachable; frameworks get task updates and FAILURE."""
         state = self.state
         state.agents.pop(agent.agent_id, None)
         agent.active = False
         agent.unreachable_time = time.time()
         state.unreachable_agents[agent.agent_id] = agent
         state.allocator.rescind_where(agent_id=agent.agent_id, send=True)
-        state.task_service.agent_unreachable(agent)
-        for framework in state.frameworks.values():
-            framework.send({"type": "FAILURE", "failure": {"agent_id": {"value": agent.agent_id}}})
+        state.task_service.agent_unreachable(agent, "health check timed out")
+        self._send_failure(agent)
         state.metrics["master/slave_unreachable_completed"] += 1
         log.warning("Marked agent %s (%s) unreachable", agent.agent_id, agent.hostname)
+
+    def remove(self, agent: Agent, cause: str) -> None:
+        """Remove the agent for good (its tasks become TASK_LOST and completed)."""
+        state = self.state
+        state.agents.pop(agent.agent_id, None)
+        agent.active = False
+        state.allocator.rescind_where(agent_id=agent.agent_id, send=True)
+        state.task_service.agent_removed(agent, f"Agent {agent.hostname} removed: {cause}")
+        self._send_failure(agent)
+        state.metrics["master/slave_removals"] += 1
+        log.warning("Removed agent %s (%s): %s", agent.agent_id, agent.hostname, cause)
+
+    def _send_failure(self, agent: Agent) -> None:
+        for framework in self.state.frameworks.values():
+            framework.send({"type": "FAILURE", "failure": {"agent_id": {"value": agent.agent_id}}})

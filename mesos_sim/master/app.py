@@ -14,6 +14,7 @@ from ..flags import Flags
 from ..http_util import json_response, text_response
 from ..jsonparse import parse_json_body
 from ..process import StartupError, build_app, resolve_address, serve
+from ..tls_context import TlsContexts
 from ..zk import ZkLeadership, ZkUrl, ZkUrlError
 from . import render
 from .agent_client import AgentClient
@@ -75,16 +76,17 @@ def check_master_flags(flags: Flags) -> None:
 class MasterProcess:
     """One simulated mesos-master."""
 
-    def __init__(self, flags: Flags) -> None:
+    def __init__(self, flags: Flags, tls: TlsContexts | None = None) -> None:
         check_master_flags(flags)
         self.flags = flags
+        self.tls = tls
         ip, hostname = resolve_address(flags.ip, flags.hostname, bool(flags.hostname_lookup))
         port = int(flags.port)
         advertise_ip = flags.advertise_ip or ip
         advertise_port = int(flags.advertise_port or port)
         self.state = MasterState(flags, Address(ip, port, hostname, advertise_ip, advertise_port))
         state = self.state
-        state.agent_client = AgentClient()
+        state.agent_client = AgentClient(tls)
         state.allocator = Allocator(state)
         state.framework_service = FrameworkService(state)
         state.task_service = TaskService(state)
@@ -195,11 +197,31 @@ class MasterProcess:
         else:
             log.info("The newly elected leader is %s with id %s", info.get("pid"), info.get("id"))
 
-    def _session_lost(self) -> None:
-        log.error(
-            "Lost candidacy as a result of a ZooKeeper session expiration... committing suicide!"
+    def _contend(self) -> None:
+        self.leadership = ZkLeadership(
+            ZkUrl.parse(str(self.flags.zk)),
+            float(self.flags.zk_session_timeout),
+            self._leader_changed,
+            self._session_lost,
+            master_info=self.state.master_info(),
         )
-        self._exit(1)
+        spawn(self.leadership.start(), "zookeeper contender")
+
+    def _session_lost(self) -> None:
+        # Master::lostCandidacy: a leader exits (systemd restarts it); a follower contends again.
+        if self.state.is_leader:
+            log.error("Lost candidacy as a leader... committing suicide!")
+            self._exit(1)
+            return
+        log.info("Lost candidacy as a follower... Contend again")
+        self.state.leader = None
+        spawn(self._contend_again(), "zookeeper contender")
+
+    async def _contend_again(self) -> None:
+        if self.leadership is not None:
+            await self.leadership.stop()
+        if not self.stop_event.is_set():
+            self._contend()
 
     def _exit(self, code: int) -> None:
         self.exit_code = code
@@ -219,14 +241,7 @@ class MasterProcess:
             state.address.port,
         )
         if self.flags.zk:
-            self.leadership = ZkLeadership(
-                ZkUrl.parse(str(self.flags.zk)),
-                float(self.flags.zk_session_timeout),
-                self._leader_changed,
-                self._session_lost,
-                master_info=state.master_info(),
-            )
-            spawn(self.leadership.start(), "zookeeper contender")
+            self._contend()
         else:
             self._elected()
 
@@ -252,5 +267,6 @@ class MasterProcess:
             on_start=self._start,
             on_stop=self._stop,
             stop_event=self.stop_event,
+            tls=self.tls,
         )
         return self.exit_code

@@ -46,6 +46,8 @@ def _unique(
     task_id = task["task_id"]["value"]
     if task_id in framework.tasks:
         return f"Task has duplicate ID: {task_id}"
+    if task_id in framework.unreachable_tasks:
+        return f"Task reuses the ID of an unreachable task: {task_id}"
     return None
 
 

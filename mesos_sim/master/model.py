@@ -78,6 +78,8 @@ class Agent:
     unreachable_time: float | None = None
     tasks: dict[tuple[str, str], Task] = field(default_factory=dict)
     ping_misses: int = 0
+    pinged: bool = False
+    ping_error: str | None = None
     version: str = "1.11.0"
 
     @property
@@ -108,6 +110,7 @@ class Framework:
     active: bool = True
     suppressed: bool = False
     tasks: dict[str, Task] = field(default_factory=dict)
+    unreachable_tasks: dict[str, Task] = field(default_factory=dict)
     completed_tasks: deque = field(default_factory=lambda: deque(maxlen=1000))
     offers: dict[str, Offer] = field(default_factory=dict)
     filters: dict = field(default_factory=dict)
@@ -140,6 +143,21 @@ class Framework:
     def failover_timeout(self) -> float:
         """Seconds a disconnected framework is kept (default 0)."""
         return float(self.info.get("failover_timeout") or 0.0)
+
+    def add_unreachable_task(self, task: Task, limit: int) -> None:
+        """Keep ``task`` among the unreachable ones; the oldest go beyond ``limit``
+        (``--max_unreachable_tasks_per_framework``, a bounded map in Mesos)."""
+        self.unreachable_tasks.pop(task.task_id, None)
+        self.unreachable_tasks[task.task_id] = task
+        while len(self.unreachable_tasks) > max(0, limit):
+            del self.unreachable_tasks[next(iter(self.unreachable_tasks))]
+
+    def forget_completed_task(self, task_id: str) -> None:
+        """Drop completed entries of ``task_id`` (a task that came back as live)."""
+        kept = [t for t in self.completed_tasks if t.task_id != task_id]
+        if len(kept) != len(self.completed_tasks):
+            self.completed_tasks.clear()
+            self.completed_tasks.extend(kept)
 
     def send(self, event: dict) -> None:
         """Queue an event on the framework's stream (dropped when disconnected)."""

@@ -140,22 +140,17 @@ class OperatorEndpoints:
                     }
                 ),
             ),
-            (
-                "/tasks",
-                self._leader_json(
-                    lambda s: {
-                        "tasks": [
-                            render.task_v0(t)
-                            for f in s.frameworks.values()
-                            for t in f.tasks.values()
-                        ]
-                    }
-                ),
-            ),
+            ("/tasks", self.tasks_v0),
             ("/flags", self._leader_json(lambda s: {"flags": dict(s.flags.items())})),
             ("/teardown", self.teardown_v0),
             ("/redirect", self.redirect),
         ]
+
+    async def tasks_v0(self, request: web.Request) -> web.StreamResponse:
+        """GET /tasks with ``limit``, ``offset``, ``order``, ``framework_id``, ``task_id``."""
+        if not self.state.is_leader:
+            return redirect_or_unavailable(self.state, request)
+        return json_response(render.tasks_v0(self.state, dict(request.query)))
 
     async def redirect(self, request: web.Request) -> web.StreamResponse:
         """GET /redirect: 307 to the leader's base URL."""

@@ -114,10 +114,9 @@ def framework_v0(state: MasterState, framework: Framework) -> dict:
         "resources": (used + offered).to_v0_object(),
         "used_resources": used.to_v0_object(),
         "offered_resources": offered.to_v0_object(),
-        "tasks": [task_v0(t) for t in framework.tasks.values() if not t.terminal],
-        "unreachable_tasks": [],
-        "completed_tasks": [task_v0(t) for t in framework.completed_tasks]
-        + [task_v0(t) for t in framework.tasks.values() if t.terminal],
+        "tasks": [task_v0(t) for t in framework.tasks.values()],
+        "unreachable_tasks": [task_v0(t) for t in framework.unreachable_tasks.values()],
+        "completed_tasks": [task_v0(t) for t in framework.completed_tasks],
         "offers": [
             {
                 "id": o.offer_id,
@@ -210,12 +209,23 @@ def _state_counts(tasks: list[Task]) -> dict:
     return {state: sum(1 for t in tasks if t.state == state) for state in SUMMARY_STATES}
 
 
+def known_tasks(framework: Framework) -> list[Task]:
+    """A framework's tasks, unreachable tasks and completed tasks (in that order), the set
+    Mesos's /tasks and state-summary count."""
+    return [
+        *framework.tasks.values(),
+        *framework.unreachable_tasks.values(),
+        *framework.completed_tasks,
+    ]
+
+
 def state_summary(state: MasterState) -> dict:
     """GET /master/state-summary."""
+    every_task = [t for f in state.frameworks.values() for t in known_tasks(f)]
     slaves = []
     for agent in state.agents.values():
         entry = agent_v0(state, agent)
-        tasks = list(agent.tasks.values())
+        tasks = [t for t in every_task if t.agent_id == agent.agent_id]
         entry.update(_state_counts(tasks))
         entry["framework_ids"] = sorted({t.framework_id for t in tasks})
         slaves.append(entry)
@@ -224,9 +234,9 @@ def state_summary(state: MasterState) -> dict:
         entry = framework_v0(state, framework)
         for key in ("tasks", "completed_tasks", "unreachable_tasks", "offers", "executors"):
             entry.pop(key, None)
-        tasks = [*framework.tasks.values(), *framework.completed_tasks]
+        tasks = known_tasks(framework)
         entry.update(_state_counts(tasks))
-        entry["slave_ids"] = sorted({t.agent_id for t in framework.tasks.values()})
+        entry["slave_ids"] = sorted({t.agent_id for t in tasks})
         frameworks.append(entry)
     result = {"hostname": state.address.hostname, "slaves": slaves, "frameworks": frameworks}
     if state.flags.cluster:
@@ -323,24 +333,49 @@ def get_frameworks(state: MasterState) -> dict:
 
 
 def get_tasks(state: MasterState) -> dict:
-    """GET_TASKS payload."""
-    live, completed, unreachable = [], [], []
-    for framework in [*state.frameworks.values(), *state.completed_frameworks]:
-        for task in framework.tasks.values():
-            if task.state == "TASK_UNREACHABLE":
-                unreachable.append(task_v1(task))
-            elif task.terminal:
-                completed.append(task_v1(task))
-            else:
-                live.append(task_v1(task))
-        completed += [task_v1(t) for t in framework.completed_tasks]
+    """GET_TASKS payload (readonly_handler.cpp jsonifyGetTasks): every entry of a framework's
+    tasks, terminal but unacknowledged ones included, under ``tasks``."""
+    frameworks = [*state.frameworks.values(), *state.completed_frameworks]
     return {
-        "pending_tasks": [],
-        "tasks": live,
-        "unreachable_tasks": unreachable,
-        "completed_tasks": completed,
-        "orphan_tasks": [],
+        "tasks": [task_v1(t) for f in frameworks for t in f.tasks.values()],
+        "unreachable_tasks": [task_v1(t) for f in frameworks for t in f.unreachable_tasks.values()],
+        "completed_tasks": [task_v1(t) for f in frameworks for t in f.completed_tasks],
     }
+
+
+TASKS_LIMIT = 100
+
+
+def _first_timestamp(task: Task) -> float:
+    return task.statuses[0].get("timestamp", 0.0) if task.statuses else 0.0
+
+
+def tasks_v0(state: MasterState, query: dict[str, str]) -> dict:
+    """GET /master/tasks (readonly_handler.cpp tasks): live, unreachable and completed tasks
+    of active and completed frameworks, by first status timestamp (``order=asc`` or
+    descending), paged with ``limit`` (100) and ``offset``, filtered by ``framework_id`` and
+    ``task_id``."""
+    limit = _count(query.get("limit"), TASKS_LIMIT)
+    offset = _count(query.get("offset"), 0)
+    framework_id, task_id = query.get("framework_id"), query.get("task_id")
+    tasks = [
+        t
+        for f in [*state.frameworks.values(), *state.completed_frameworks]
+        if framework_id is None or f.framework_id == framework_id
+        for t in known_tasks(f)
+        if task_id is None or t.task_id == task_id
+    ]
+    tasks.sort(key=_first_timestamp, reverse=query.get("order") != "asc")
+    return {"tasks": [task_v0(t) for t in tasks[offset : offset + limit]]}
+
+
+def _count(text: str | None, default: int) -> int:
+    """``numify<int>`` of a query value; anything else (or negative) gives the default."""
+    try:
+        value = int(text) if text is not None else default
+    except ValueError:
+        return default
+    return value if value >= 0 else default
 
 
 def get_master(state: MasterState) -> dict:

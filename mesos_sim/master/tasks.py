@@ -9,7 +9,7 @@ from ..aio import spawn
 from ..resources import Resources
 from .agent_client import AgentUnreachable
 from .launch import task_resources, validate_task
-from .model import Agent, Framework, Task
+from .model import TERMINAL_STATES, Agent, Framework, Task
 from .state import status_json, update_event
 
 if TYPE_CHECKING:
@@ -346,7 +346,13 @@ class TaskService:
             )
             return
         task = framework.tasks.get(task_id)
-        if task is not None and task.status_update_uuid == uuid and task.terminal:
+        # Only the acknowledgement of the terminal update itself completes the task; its
+        # latest state may be terminal while an earlier update is still being acknowledged.
+        if (
+            task is not None
+            and task.status_update_uuid == uuid
+            and task.status_update_state in TERMINAL_STATES
+        ):
             self._complete(framework, task)
         body = {"framework_id": framework.framework_id, "task_id": task_id, "uuid": uuid}
         spawn(self._post(agent, "acknowledge", body), f"ack {task_id}")
@@ -365,10 +371,11 @@ class TaskService:
                     ),
                     f"shutdown {framework.framework_id}",
                 )
-        for task in list(framework.tasks.values()):
+        for task in [*framework.tasks.values(), *framework.unreachable_tasks.values()]:
             if not task.terminal:
                 task.state = "TASK_KILLED"
             self._complete(framework, task)
+        framework.unreachable_tasks.clear()
         for agent in self.state.agents.values():
             for key in [k for k in agent.tasks if k[0] == framework.framework_id]:
                 agent.tasks.pop(key)
@@ -380,23 +387,66 @@ class TaskService:
                 if framework_id == framework.framework_id:
                     framework.tasks[task_id] = task
 
-    def agent_unreachable(self, agent: Agent) -> None:
-        """The agent missed its pings: its tasks become UNREACHABLE (or LOST)."""
+    def agent_unreachable(self, agent: Agent, message: str) -> None:
+        """The agent is marked unreachable (Master::__removeSlave): every task it had,
+        terminal or not, leaves the framework's tasks for its unreachable tasks; non-terminal
+        ones become TASK_UNREACHABLE (PARTITION_AWARE) or TASK_LOST; the framework is told."""
+        self._drop_agent_tasks(agent, message, unreachable=True)
+
+    def agent_removed(self, agent: Agent, message: str) -> None:
+        """The agent is removed for good (Master::_removeSlave): its tasks become TASK_LOST
+        and completed, for every framework."""
+        self._drop_agent_tasks(agent, message, unreachable=False)
+
+    def _drop_agent_tasks(self, agent: Agent, message: str, *, unreachable: bool) -> None:
+        limit = int(self.state.flags.max_unreachable_tasks_per_framework)
         for (framework_id, task_id), task in list(agent.tasks.items()):
             framework = self.state.frameworks.get(framework_id)
-            if task.terminal:
-                continue
-            pa = framework is not None and framework.partition_aware
-            task.state = "TASK_UNREACHABLE" if pa else "TASK_LOST"
+            pa = unreachable and framework is not None and framework.partition_aware
+            new_state = "TASK_UNREACHABLE" if pa else "TASK_LOST"
+            status = status_json(
+                task_id,
+                new_state,
+                "SOURCE_MASTER",
+                agent_id=agent.agent_id,
+                message=message,
+                reason="REASON_AGENT_REMOVED",
+            )
+            if not task.terminal:
+                task.state = new_state
+            task.statuses.append(status)
             if framework is not None:
-                self._send_master_update(
-                    framework,
-                    task_id,
-                    task.state,
-                    message=f"Agent {agent.hostname} is unreachable",
-                    reason="REASON_AGENT_REMOVED",
-                    agent_id=agent.agent_id,
-                )
-                if not pa:
-                    framework.tasks.pop(task_id, None)
+                framework.tasks.pop(task_id, None)
+                if unreachable:
+                    framework.add_unreachable_task(task, limit)
+                else:
                     framework.completed_tasks.append(task)
+                framework.send(update_event(status))
+        agent.tasks.clear()
+
+    def agent_reachable(self, agent_id: str) -> None:
+        """An unreachable agent re-registered: its old unreachable tasks are dropped (the ones
+        it still runs come back through ``readd_task``)."""
+        for framework in self.state.frameworks.values():
+            for task_id in [
+                t for t, task in framework.unreachable_tasks.items() if task.agent_id == agent_id
+            ]:
+                del framework.unreachable_tasks[task_id]
+
+    def readd_task(self, framework: Framework, task: Task, *, was_unreachable: bool) -> None:
+        """A task reported by a (re-)registering agent is one of the framework's tasks. After
+        an unreachable spell (Master::__reregisterSlave) it also leaves the unreachable and
+        completed tasks, and the framework hears its state from the master."""
+        framework.tasks[task.task_id] = task
+        if not was_unreachable:
+            return
+        framework.unreachable_tasks.pop(task.task_id, None)
+        framework.forget_completed_task(task.task_id)
+        self._send_master_update(
+            framework,
+            task.task_id,
+            task.state,
+            message="Unreachable agent re-reregistered",
+            reason="REASON_AGENT_REREGISTERED",
+            agent_id=task.agent_id,
+        )

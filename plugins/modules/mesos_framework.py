@@ -105,23 +105,25 @@ torn_down:
 import os
 import traceback
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.basic import AnsibleModule, _load_params, missing_required_lib
 
 try:
     from ansible.module_utils.mesos_client import (
-        Credentials,
         FrameworkInfo,
         MesosError,
-        OperatorClient,
-        SchedulerSession,
+        check_arguments,
         explain,
+        master_access,
         needs_kazoo,
-        refuse_tls_opt_out,
-        resolve_masters,
     )
 except ImportError as import_error:
     CLIENT_IMPORT_ERROR = import_error
     CLIENT_IMPORT_TRACE = traceback.format_exc()
+
+    def check_arguments(_raw, spec):
+        """Without the client only ansible-core checks the arguments (the module fails)."""
+        return None, spec
+
 else:
     CLIENT_IMPORT_ERROR = None
     CLIENT_IMPORT_TRACE = None
@@ -168,16 +170,9 @@ def differences(framework, wanted):
     return changed
 
 
-def subscribe(params, masters, credentials, framework_id):
+def subscribe(params, access, framework_id):
     """Subscribe (as ``framework_id`` when given), then disconnect; return the id."""
-    session = SchedulerSession(
-        masters,
-        wanted_info(params),
-        credentials=credentials,
-        ca_path=params["ca_path"],
-        framework_id=framework_id,
-        reconnect_timeout=0.0,
-    )
+    session = access.session(wanted_info(params), framework_id=framework_id, reconnect_timeout=0.0)
     try:
         subscription = session.subscribe(timeout=params["timeout"])
         session.suppress()  # it has no scheduler behind it: do not hold offers
@@ -186,7 +181,7 @@ def subscribe(params, masters, credentials, framework_id):
     return subscription.framework_id
 
 
-def ensure_present(module, operator, masters, credentials):
+def ensure_present(module, operator, access):
     """state=present: register the framework, or update it when its info differs."""
     params = module.params
     found = select(operator.get_frameworks(), params["name"], params["framework_id"])
@@ -209,11 +204,11 @@ def ensure_present(module, operator, masters, credentials):
             "framework_id": _id_of(current) if current else None,
             "changes": changes,
         }
-    framework_id = subscribe(params, masters, credentials, _id_of(current) if current else None)
+    framework_id = subscribe(params, access, _id_of(current) if current else None)
     return {"changed": True, "framework_id": framework_id, "changes": changes}
 
 
-def ensure_absent(module, operator, masters, credentials):
+def ensure_absent(module, operator, access):
     """state=absent: TEARDOWN every matching framework."""
     params = module.params
     found = select(operator.get_frameworks(), params["name"], params["framework_id"])
@@ -237,15 +232,26 @@ ARGUMENT_SPEC = {
     "failover_timeout": {"type": "float", "default": 604800.0},
     "master": {"type": "raw"},
     "timeout": {"type": "float", "default": 30.0},
+    "tls": {"type": "bool"},
     "validate_certs": {"type": "bool", "default": True},
     "ca_path": {"type": "path"},
 }
 
 
+def check_params(params):
+    """Checks argument_spec cannot express; raises FrameworkFailure naming the option."""
+    for name in ("name", "framework_id", "user", "role"):
+        if params[name] is not None and not params[name].strip():
+            raise FrameworkFailure(f"{name} must not be empty")
+    if params["failover_timeout"] < 0:
+        raise FrameworkFailure("failover_timeout must not be negative")
+
+
 def main():
     """Run the module."""
+    problem, spec = check_arguments(_load_params(), ARGUMENT_SPEC)
     module = AnsibleModule(
-        argument_spec=ARGUMENT_SPEC,
+        argument_spec=spec,
         required_if=[("state", "present", ("name",))],
         required_one_of=[("name", "framework_id")],
         required_by={"secret": "principal"},
@@ -256,27 +262,22 @@ def main():
             msg=missing_required_lib(CLIENT_IMPORT_ERROR.name or "requests"),
             exception=CLIENT_IMPORT_TRACE,
         )
+    if problem:
+        module.fail_json(msg=problem)
     params = module.params
     masters = params["master"]
     try:
-        refuse_tls_opt_out(params["validate_certs"])
-        masters = resolve_masters(params["master"], os.environ)
+        check_params(params)
+        access = master_access(params, os.environ)
+        masters = access.masters
         if needs_kazoo(masters):
             module.fail_json(msg=missing_required_lib("kazoo"))
-        credentials = None
-        if params["principal"] and params["secret"]:
-            credentials = Credentials(params["principal"], params["secret"])
-        with OperatorClient(
-            masters, credentials=credentials, ca_path=params["ca_path"], timeout=params["timeout"]
-        ) as operator:
-            result = STATE_HANDLERS[params["state"]](module, operator, masters, credentials)
+        with access.operator() as operator:
+            result = STATE_HANDLERS[params["state"]](module, operator, access)
     except FrameworkFailure as exc:
         module.fail_json(msg=str(exc))
-    except MesosError as exc:
+    except (MesosError, ValueError, OSError) as exc:
         module.fail_json(msg=explain(exc, masters))
-    except (ValueError, OSError) as exc:
-        # The client refuses bad values (ids, timeouts, URLs) and TLS files it cannot read.
-        module.fail_json(msg=f"invalid setting: {exc}")
     module.exit_json(**result)
 
 

@@ -56,6 +56,12 @@ EXAMPLES = r"""
       mesos.tasks | selectattr('id', 'equalto', 'nginx')
       | selectattr('state', 'equalto', 'TASK_RUNNING') | list | length == 1
 
+- name: Read a cluster that serves HTTPS only (LIBPROCESS_SSL_ENABLED=true), found in ZooKeeper
+  mesos_info:
+    master: zk://192.168.33.10:2181/mesos
+    tls: true
+    ca_path: /etc/mesos/ssl/ca.pem  # the lab CA; the default when it exists on the target
+
 # ad hoc: ansible mesos_masters -m mesos_info
 """
 
@@ -148,30 +154,29 @@ tasks:
 import os
 import traceback
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.basic import AnsibleModule, _load_params, missing_required_lib
 
 try:
     from ansible.module_utils.mesos_client import (
-        Credentials,
         MesosError,
-        OperatorClient,
         attributes_dict,
+        check_arguments,
         explain,
+        master_access,
         needs_kazoo,
-        refuse_tls_opt_out,
-        resolve_masters,
         resources_summary,
     )
 except ImportError as import_error:
     CLIENT_IMPORT_ERROR = import_error
     CLIENT_IMPORT_TRACE = traceback.format_exc()
+
+    def check_arguments(_raw, spec):
+        """Without the client only ansible-core checks the arguments (the module fails)."""
+        return None, spec
+
 else:
     CLIENT_IMPORT_ERROR = None
     CLIENT_IMPORT_TRACE = None
-
-
-class InfoFailure(Exception):
-    """The module cannot do its job."""
 
 
 def _value(obj, key):
@@ -258,6 +263,7 @@ ARGUMENT_SPEC = {
     "principal": {"type": "str"},
     "secret": {"type": "str", "no_log": True},
     "timeout": {"type": "float", "default": 15.0},
+    "tls": {"type": "bool"},
     "validate_certs": {"type": "bool", "default": True},
     "ca_path": {"type": "path"},
 }
@@ -265,8 +271,9 @@ ARGUMENT_SPEC = {
 
 def main():
     """Run the module."""
+    problem, spec = check_arguments(_load_params(), ARGUMENT_SPEC)
     module = AnsibleModule(
-        argument_spec=ARGUMENT_SPEC,
+        argument_spec=spec,
         required_together=[("principal", "secret")],
         supports_check_mode=True,
     )
@@ -275,27 +282,18 @@ def main():
             msg=missing_required_lib(CLIENT_IMPORT_ERROR.name or "requests"),
             exception=CLIENT_IMPORT_TRACE,
         )
-    params = module.params
-    masters = params["master"]
+    if problem:
+        module.fail_json(msg=problem)
+    masters = module.params["master"]
     try:
-        refuse_tls_opt_out(params["validate_certs"])
-        masters = resolve_masters(params["master"], os.environ)
+        access = master_access(module.params, os.environ)
+        masters = access.masters
         if needs_kazoo(masters):
             module.fail_json(msg=missing_required_lib("kazoo"))
-        credentials = None
-        if params["principal"]:
-            credentials = Credentials(params["principal"], params["secret"])
-        with OperatorClient(
-            masters, credentials=credentials, ca_path=params["ca_path"], timeout=params["timeout"]
-        ) as operator:
+        with access.operator() as operator:
             result = read_cluster(operator)
-    except InfoFailure as exc:
-        module.fail_json(msg=str(exc))
-    except MesosError as exc:
+    except (MesosError, ValueError, OSError) as exc:
         module.fail_json(msg=explain(exc, masters))
-    except (ValueError, OSError) as exc:
-        # The client refuses bad values (ids, timeouts, URLs) and TLS files it cannot read.
-        module.fail_json(msg=f"invalid setting: {exc}")
     module.exit_json(changed=False, **result)
 
 

@@ -111,26 +111,28 @@ import os
 import time
 import traceback
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.basic import AnsibleModule, _load_params, missing_required_lib
 
 try:
     from ansible.module_utils.mesos_client import (
-        Credentials,
         FrameworkInfo,
         MesosError,
         MesosTimeout,
-        OperatorClient,
-        SchedulerSession,
         attributes_dict,
+        check_arguments,
         explain,
+        master_access,
         needs_kazoo,
-        refuse_tls_opt_out,
-        resolve_masters,
         resources_summary,
     )
 except ImportError as import_error:
     CLIENT_IMPORT_ERROR = import_error
     CLIENT_IMPORT_TRACE = traceback.format_exc()
+
+    def check_arguments(_raw, spec):
+        """Without the client only ansible-core checks the arguments (the module fails)."""
+        return None, spec
+
 else:
     CLIENT_IMPORT_ERROR = None
     CLIENT_IMPORT_TRACE = None
@@ -154,35 +156,28 @@ def offer_view(offer):
     }
 
 
-def active_agents(params, masters, credentials):
+def active_agents(params, access):
     """How many agents are active (collection can stop once each has offered)."""
-    with OperatorClient(
-        masters,
-        credentials=credentials,
-        ca_path=params["ca_path"],
-        timeout=min(max(params["timeout"], 2.0), OPERATOR_TIMEOUT),
-    ) as operator:
+    with access.operator(timeout=min(max(params["timeout"], 2.0), OPERATOR_TIMEOUT)) as operator:
         return sum(1 for agent in operator.get_agents() if agent.get("active", True))
 
 
-def collect_offers(params, masters, credentials):
-    """Subscribe a throw-away framework, gather and decline offers, tear it down."""
-    settings = params["framework"]
-    framework = FrameworkInfo(
+def framework_info(settings):
+    """The short-lived framework's FrameworkInfo (no failover: it goes with the module)."""
+    return FrameworkInfo(
         user=settings["user"],
         name=settings["name"],
         roles=(settings["role"],),
         failover_timeout=0.0,
         principal=settings["principal"],
     )
-    agents = active_agents(params, masters, credentials)
-    session = SchedulerSession(
-        masters,
-        framework,
-        credentials=credentials,
-        ca_path=params["ca_path"],
-        reconnect_timeout=0.0,
-    )
+
+
+def collect_offers(params, access):
+    """Subscribe a throw-away framework, gather and decline offers, tear it down."""
+    framework = framework_info(params["framework"])
+    agents = active_agents(params, access)
+    session = access.session(framework, reconnect_timeout=0.0)
     offers = {}
     subscription = None
     try:
@@ -204,6 +199,13 @@ def collect_offers(params, masters, credentials):
     return list(offers.values()), subscription.framework_id
 
 
+def check_params(params):
+    """Checks argument_spec cannot express; raises OfferInfoFailure naming the option."""
+    for name in ("name", "user", "role"):
+        if not params["framework"][name].strip():
+            raise OfferInfoFailure(f"framework.{name} must not be empty")
+
+
 ARGUMENT_SPEC = {
     "timeout": {"type": "float", "default": 10.0},
     "framework": {
@@ -219,6 +221,7 @@ ARGUMENT_SPEC = {
         "required_by": {"secret": "principal"},
     },
     "master": {"type": "raw"},
+    "tls": {"type": "bool"},
     "validate_certs": {"type": "bool", "default": True},
     "ca_path": {"type": "path"},
 }
@@ -226,33 +229,28 @@ ARGUMENT_SPEC = {
 
 def main():
     """Run the module."""
-    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
+    problem, spec = check_arguments(_load_params(), ARGUMENT_SPEC)
+    module = AnsibleModule(argument_spec=spec, supports_check_mode=True)
     if CLIENT_IMPORT_ERROR is not None:
         module.fail_json(
             msg=missing_required_lib(CLIENT_IMPORT_ERROR.name or "requests"),
             exception=CLIENT_IMPORT_TRACE,
         )
+    if problem:
+        module.fail_json(msg=problem)
     params = module.params
     masters = params["master"]
     try:
-        if params["timeout"] <= 0:
-            raise OfferInfoFailure("timeout must be positive")
-        refuse_tls_opt_out(params["validate_certs"])
-        masters = resolve_masters(params["master"], os.environ)
+        check_params(params)
+        access = master_access(params, os.environ, auth=params["framework"])
+        masters = access.masters
         if needs_kazoo(masters):
             module.fail_json(msg=missing_required_lib("kazoo"))
-        settings = params["framework"]
-        credentials = None
-        if settings["principal"] and settings["secret"]:
-            credentials = Credentials(settings["principal"], settings["secret"])
-        offers, framework_id = collect_offers(params, masters, credentials)
+        offers, framework_id = collect_offers(params, access)
     except OfferInfoFailure as exc:
         module.fail_json(msg=str(exc))
-    except MesosError as exc:
+    except (MesosError, ValueError, OSError) as exc:
         module.fail_json(msg=explain(exc, masters, credential_options=FRAMEWORK_CREDENTIALS))
-    except (ValueError, OSError) as exc:
-        # The client refuses bad values (ids, timeouts, URLs) and TLS files it cannot read.
-        module.fail_json(msg=f"invalid setting: {exc}")
     module.exit_json(changed=False, offers=offers, framework_id=framework_id)
 
 

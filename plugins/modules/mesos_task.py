@@ -8,15 +8,28 @@ DOCUMENTATION = r"""
 module: mesos_task
 short_description: Launch or kill a long-running task on Apache Mesos
 description:
-  - Makes sure a task with a given id is running on a Mesos cluster (I(state=present)) or is
-    not (I(state=absent)), speaking the Mesos v1 scheduler and operator HTTP APIs.
+  - Makes sure exactly one copy of a task with a given name is running on a Mesos cluster
+    (I(state=present)) or none is (I(state=absent)), speaking the Mesos v1 scheduler and
+    operator HTTP APIs.
   - The module registers a framework (default name C(mesos-lab)) with a C(failover_timeout), so
     the task outlives the module run. Later runs find that framework by name with the operator
     call C(GET_FRAMEWORKS) and re-subscribe with its id, so the task stays owned by it. The module
-    never tears the framework down; use M(mesos_framework) with I(state=absent) for that.
-  - A task with the requested id that is C(TASK_STAGING), C(TASK_STARTING) or C(TASK_RUNNING)
-    is left alone (C(changed=false)). A task that died (finished, failed, killed, lost) is
-    launched again.
+    never tears down a framework that existed before it ran (use M(mesos_framework) with
+    I(state=absent) for that); a framework it registered itself is torn down again when the run
+    fails without a live task, so a failed run leaves nothing registered.
+  - Every option is checked before the masters are contacted.
+  - The task is found by its name (C(TaskInfo.name)) among the tasks of that framework; every
+    launch gets a fresh task id, C(<name>.<8 hex digits>) (see I(task_id)). A live copy
+    (C(TASK_STAGING), C(TASK_STARTING) or C(TASK_RUNNING)) is left alone (C(changed=false)).
+    When every copy died (finished, failed, killed, lost) a new one is launched.
+  - When more than one copy is live, which happens when an agent that was unreachable comes
+    back (Mesos re-adds its tasks as running, and the task was relaunched elsewhere meanwhile),
+    the module keeps one and kills the others (C(changed=true), their ids in
+    RV(killed_task_ids)). It keeps a C(TASK_RUNNING) copy before a staging or starting one,
+    then one launched from the requested spec, then the one that has been running longest
+    (earliest C(TASK_RUNNING) status), then the smallest task id.
+  - Terminal status updates of dead copies that were never acknowledged are acknowledged,
+    every one of them, so Mesos can forget those copies.
   - The task is launched on the first offer whose agent matches I(constraints) and holds the
     requested resources; its working directory is its sandbox (also C($MESOS_SANDBOX)).
     I(ports) ports are taken from the offer and passed to the task as C($PORT0), C($PORT1),
@@ -32,7 +45,8 @@ options:
   state:
     description:
       - C(present) launches the task unless it is already staging, starting or running.
-      - C(absent) kills the task and waits for C(TASK_KILLED) (bounded by I(timeout)).
+      - C(absent) kills every live copy of the task and waits until each is dead (bounded by
+        I(timeout)).
     type: str
     choices: [present, absent]
     default: present
@@ -43,9 +57,13 @@ options:
     required: true
   task_id:
     description:
-      - Mesos task id. Must be unique within the framework.
-      - Defaults to I(name) with every character outside C([A-Za-z0-9._-]) replaced by C(-),
-        so the same name always finds the same task.
+      - A fixed Mesos task id; the module then finds the task by this id instead of by name,
+        and every launch uses it.
+      - Without it (recommended), each launch uses a fresh id, I(name) with every character
+        outside C([A-Za-z0-9._-]) replaced by C(-), a dot and 8 hex digits. A fixed id cannot be
+        relaunched while Mesos still holds a copy of it as unreachable (its agent partitioned
+        or down, not yet removed for good); Mesos refuses that launch with C(TASK_ERROR)
+        C(Task reuses the ID of an unreachable task), and the module fails with that message.
     type: str
   command:
     description:
@@ -123,7 +141,9 @@ options:
         contains the value; a C(SCALAR) when it is numerically equal; C(RANGES) when the value
         (C(5) or C(5-7)) lies in one of them. A list of values must all match.
       - A value may start with an operator instead, C(!=), C(==), C(<), C(<=), C(>), C(>=)
-        (numeric, for C(SCALAR) attributes), e.g. C(cores) set to C(>=4).
+        (numeric, for C(SCALAR) attributes) or C(~) (contains), e.g. C(cores) set to C(>=4).
+        A value starting with C(=), C(!), C(<), C(>) or C(~) that is not one of these
+        operators (C(=~r2d2)) is refused.
     type: dict
     default: {}
   framework:
@@ -285,15 +305,17 @@ EXAMPLES = r"""
 RETURN = r"""
 task:
   description:
-    - The task after the module ran. With I(state=absent) the killed task, or C({}) when
-      there was none.
+    - The task after the module ran, the copy that runs (launched, or kept when more than one
+      was live). With I(state=absent) the killed copy, or C({}) when there was none.
   returned: always
   type: dict
   contains:
     id:
-      description: Task id.
+      description:
+        - The actual Mesos task id of this copy (fresh for every launch unless I(task_id) was
+          given).
       type: str
-      sample: web
+      sample: web.3f9c2a1b
     name:
       description: Task name.
       type: str
@@ -327,6 +349,14 @@ framework_id:
   description: Id of the framework the module used (or would use).
   returned: when a framework exists or was created
   type: str
+killed_task_ids:
+  description:
+    - Ids of the copies killed (or, in check mode, that would be killed). With
+      I(state=present) the extra live copies; with I(state=absent) every live copy.
+  returned: when copies were killed
+  type: list
+  elements: str
+  sample: [web.0a1b2c3d]
 matching_agents:
   description: In check mode with I(state=present), host names of the registered agents whose
     attributes satisfy I(constraints) (a warning says so when there is none).
@@ -350,55 +380,56 @@ offers:
 import hashlib
 import json
 import os
-import re
 import time
 import traceback
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.basic import AnsibleModule, _load_params, missing_required_lib
 
 try:
     from ansible.module_utils.mesos_client import (
         Constraint,
-        Credentials,
         FrameworkInfo,
         MesosError,
         MesosTimeout,
         OfferRejection,
-        OperatorClient,
         ResourceRequest,
-        SchedulerSession,
+        check_arguments,
         command_task,
+        copies_of,
         docker_task,
         explain,
+        fresh_task_id,
+        latest,
+        live,
+        master_access,
         match_offer,
         needs_kazoo,
-        refuse_tls_opt_out,
-        resolve_masters,
+        pick_keeper,
+        unacknowledged_terminal,
+    )
+    from ansible.module_utils.mesos_client.task_copies import (
+        KILLABLE_STATES,
+        LIVE_STATES,
+        TERMINAL_STATES,
     )
 except ImportError as import_error:
     CLIENT_IMPORT_ERROR = import_error
     CLIENT_IMPORT_TRACE = traceback.format_exc()
+
+    def check_arguments(_raw, spec):
+        """Without the client only ansible-core checks the arguments (the module fails)."""
+        return None, spec
+
+    LIVE_STATES = KILLABLE_STATES = TERMINAL_STATES = frozenset()  # main() fails first
+
 else:
     CLIENT_IMPORT_ERROR = None
     CLIENT_IMPORT_TRACE = None
 
-LIVE_STATES = frozenset({"TASK_STAGING", "TASK_STARTING", "TASK_RUNNING"})
-TERMINAL_STATES = frozenset(
-    {
-        "TASK_FINISHED",
-        "TASK_FAILED",
-        "TASK_KILLED",
-        "TASK_LOST",
-        "TASK_ERROR",
-        "TASK_DROPPED",
-        "TASK_GONE",
-        "TASK_GONE_BY_OPERATOR",
-        "TASK_UNKNOWN",
-    }
-)
-TASK_ID_UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
+TASK_LISTS = ("pending_tasks", "tasks", "unreachable_tasks", "completed_tasks")
 SPEC_LABEL = "mesos-lab.spec"
 OPERATOR_PREFIXES = ("==", "!=", "<=", ">=", "<", ">", "~")
+OPERATOR_CHARACTERS = ("=", "!", "<", ">", "~")  # a value starting so means an operator
 NUMERIC_OPERATORS = ("LT", "LE", "GT", "GE")
 IMPLICIT_OPERATOR = {"SCALAR": "EQ"}  # every other attribute type: CONTAINS
 DECLINE_SECONDS = 1.0  # short, so offers we pass over come back while we still wait
@@ -415,11 +446,6 @@ class TaskFailure(Exception):
 
 
 # --- what to launch -----------------------------------------------------------------------
-
-
-def default_task_id(name):
-    """A stable task id for ``name``: characters Mesos ids should avoid become ``-``."""
-    return TASK_ID_UNSAFE.sub("-", name.strip()) or "task"
 
 
 def spec_fingerprint(params):
@@ -552,19 +578,6 @@ def find_framework(frameworks, name):
     return max(named, key=rank)
 
 
-def find_task(tasks, framework_id, task_id):
-    """The task ``task_id`` of ``framework_id``; a live one wins over completed ones."""
-    mine = [
-        t
-        for t in tasks
-        if _value(t, "task_id") == task_id and _value(t, "framework_id") == framework_id
-    ]
-    live = [t for t in mine if t.get("state") in LIVE_STATES]
-    if live:
-        return live[0]
-    return mine[-1] if mine else None
-
-
 def agent_hostnames(agents):
     """``{agent_id: hostname}`` from GET_AGENTS."""
     names = {}
@@ -612,25 +625,38 @@ def task_view(task, hostnames, framework_id=None, state=None, status=None):
 
 
 class ClusterView:
-    """One read of the master: the framework, the task, and the agents' host names."""
+    """One read of the master: the framework, every copy of the task, the agents' host names.
 
-    def __init__(self, operator, framework_name, task_id):
+    The copies are the framework's tasks named ``name`` (or, with an explicit ``task_id``, with
+    that id). ``keeper`` is the live copy to keep (see ``pick_keeper``), ``extras`` the other
+    live ones, ``leftovers`` the dead ones whose last update was never acknowledged.
+    """
+
+    def __init__(self, operator, params, live_states=LIVE_STATES):
         frameworks = operator.get_frameworks()
-        self.framework = find_framework(frameworks, framework_name)
+        self.framework = find_framework(frameworks, params["framework"]["name"])
         self.framework_id = _value((self.framework or {}).get("framework_info", {}), "id")
         self.agents = operator.get_agents()
         self.hostnames = agent_hostnames(self.agents)
-        self.task = None
+        self.copies = []
+        self.leftovers = []
         if self.framework_id:
-            self.task = find_task(operator.get_tasks(), self.framework_id, task_id)
-
-    @property
-    def task_state(self):
-        """State of the task, or None when there is none."""
-        return self.task.get("state") if self.task else None
+            answer = operator.call("GET_TASKS")
+            listed = [t for key in TASK_LISTS for t in answer.get(key, [])]
+            self.copies = copies_of(listed, self.framework_id, params["name"], params["task_id"])
+            # Only ``tasks`` holds terminal tasks whose update is not acknowledged yet;
+            # ``completed_tasks`` keep their (acknowledged) last uuid too.
+            held = copies_of(
+                answer.get("tasks", []), self.framework_id, params["name"], params["task_id"]
+            )
+            self.leftovers = unacknowledged_terminal(held)
+        fingerprint = spec_fingerprint(params)
+        running = live(self.copies, live_states)
+        self.task = pick_keeper(running, lambda t: task_label(t, SPEC_LABEL) == fingerprint)
+        self.extras = [t for t in running if t is not self.task]
 
     def view(self):
-        """The task as a return value (``{}`` when there is none)."""
+        """The kept copy as a return value (``{}`` when there is none)."""
         return task_view(self.task, self.hostnames) if self.task else {}
 
 
@@ -638,41 +664,27 @@ class ClusterView:
 
 
 class Connection:
-    """Where the masters are and how to authenticate; makes operator clients and sessions."""
+    """The checked master access; makes operator clients and sessions for the task's framework."""
 
-    def __init__(self, params, environ):
-        self.masters = resolve_masters(params["master"], environ)
-        settings = params["framework"]
-        self.credentials = None
-        if settings["principal"] and settings["secret"]:
-            self.credentials = Credentials(settings["principal"], settings["secret"])
-        self.ca_path = params["ca_path"]
-        self.timeout = params["timeout"]
+    def __init__(self, access):
+        self.access = access
+        self.masters = access.masters
+        self.timeout = access.timeout
 
     def operator(self):
         """An OperatorClient for read-only calls."""
-        return OperatorClient(
-            self.masters,
-            credentials=self.credentials,
-            ca_path=self.ca_path,
-            timeout=min(self.timeout, OPERATOR_TIMEOUT),
-        )
+        return self.access.operator(timeout=min(self.timeout, OPERATOR_TIMEOUT))
 
     def session(self, framework, framework_id):
         """A SchedulerSession that re-subscribes as ``framework_id`` when it is known."""
-        return SchedulerSession(
-            self.masters,
-            framework,
-            credentials=self.credentials,
-            ca_path=self.ca_path,
-            framework_id=framework_id,
-            reconnect_timeout=self.timeout,
+        return self.access.session(
+            framework, framework_id=framework_id, reconnect_timeout=self.timeout
         )
 
-    def read(self, framework_name, task_id):
-        """A ClusterView."""
+    def read(self, params, live_states=LIVE_STATES):
+        """A ClusterView of the task ``params`` describe."""
         with self.operator() as operator:
-            return ClusterView(operator, framework_name, task_id)
+            return ClusterView(operator, params, live_states)
 
 
 def _decline_offers(session, event):
@@ -810,64 +822,118 @@ def settle(session, task_id, seconds):
         # Still running when the time was up: that is what we wanted.
 
 
-def acknowledge_leftover(session, task):
-    """Acknowledge the terminal update of a dead task so its id can be used again.
+def acknowledge_leftovers(session, tasks):
+    """Acknowledge the terminal update of every dead copy that still waits for one.
 
     Mesos keeps a terminal task (and refuses its id as a duplicate) until its last status
-    update is acknowledged; the agent re-sends it only every few seconds.
+    update is acknowledged; the agent re-sends it only every few seconds. A copy lost and
+    relaunched earlier leaves one such entry per copy, so every one is acknowledged.
     """
-    uuid = task.get("status_update_uuid")
-    if not uuid or task.get("state") not in TERMINAL_STATES:
-        return
+    for task in tasks:
+        try:
+            session.acknowledge(
+                _value(task, "agent_id"), _value(task, "task_id"), task["status_update_uuid"]
+            )
+        except MesosError:
+            continue  # already acknowledged (or its agent is gone): nothing is blocked by it
+
+
+def wait_until_dead(session, task_ids, timeout):
+    """Wait for a terminal UPDATE of every id in ``task_ids``; return ``{task_id: status}``.
+
+    Ids still alive when ``timeout`` runs out are missing from the answer.
+    """
+    pending = set(task_ids)
+    dead = {}
+    deadline = time.monotonic() + timeout
+    on_skip = skip_handler(session)
+
+    def pending_update(event):
+        return _value(event.status, "task_id") in pending
+
+    while pending and (remaining := deadline - time.monotonic()) > 0:
+        try:
+            event = session.wait_for("UPDATE", remaining, pending_update, on_skip)
+        except MesosTimeout:
+            break
+        if event.status.get("state") in TERMINAL_STATES:
+            task_id = _value(event.status, "task_id")
+            dead[task_id] = event.status
+            pending.discard(task_id)
+    return dead
+
+
+def kill_copies(params, connection, cluster, tasks):
+    """Subscribe as the framework, KILL every task in ``tasks``, and (with ``wait``) wait until
+    each is dead; return ``{task_id: status}`` (``{}`` without ``wait``).
+
+    A copy that does not die within ``timeout`` fails the module, naming it.
+    """
+    ids = [_value(task, "task_id") for task in tasks]
+    session = connection.session(framework_info(params), cluster.framework_id)
     try:
-        session.acknowledge(_value(task, "agent_id"), _value(task, "task_id"), uuid)
-    except MesosError:
-        return  # already acknowledged (or the agent is gone): the launch will tell
+        session.subscribe(timeout=params["timeout"])
+        session.suppress()  # no offers needed; the next launch revives
+        acknowledge_leftovers(session, cluster.leftovers)
+        for task in tasks:
+            session.kill(_value(task, "task_id"), _value(task, "agent_id"))
+        if not params["wait"]:
+            return {}
+        dead = wait_until_dead(session, ids, params["timeout"])
+    finally:
+        session.close()
+    alive = [task_id for task_id in ids if task_id not in dead]
+    if alive:
+        raise TaskFailure(
+            f"task(s) {', '.join(alive)} not dead within {params['timeout']:g}s after KILL",
+            killed_task_ids=ids,
+        )
+    return dead
 
 
 def launch(params, connection, cluster, task_id):
-    """Subscribe as the framework, launch on the first fitting offer; return the result."""
+    """Subscribe as the framework, launch on the first fitting offer; return the result.
+
+    A framework this run registered is torn down again when the run fails with no live task
+    (nothing to keep it for); one that existed before is always left as it was.
+    """
     session = connection.session(framework_info(params), cluster.framework_id)
     search = OfferSearch(params)
+    task_may_live = False
     try:
         subscription = session.subscribe(timeout=params["timeout"])
-        if cluster.task is not None:
-            acknowledge_leftover(session, cluster.task)
+        acknowledge_leftovers(session, cluster.leftovers)
         session.revive()  # a framework re-used across runs may still have offer filters
         match = search.find(session, params["offer_timeout"])
         info = build_task_info(params, task_id, match)
         session.launch([match.offer_id], [info], DECLINE_SECONDS)
+        task_may_live = True
         state, status = "TASK_STAGING", {}
         if params["wait"]:
             status = wait_for_update(session, task_id, {"TASK_RUNNING"}, params["timeout"])
             state = status["state"]
             settle(session, task_id, params["settle"])
+    except TaskFailure as exc:
+        if exc.details.get("status", {}).get("state") in TERMINAL_STATES:
+            task_may_live = False  # it died: nothing for a new framework to keep
+        raise
     finally:
-        session.close()  # never a teardown: the framework and its task must live on
+        close_session(session, teardown=cluster.framework_id is None and not task_may_live)
     hostnames = dict(cluster.hostnames)
     hostnames[match.agent_id] = match.hostname
     view = task_view(info, hostnames, subscription.framework_id, state, status)
     return {"task": view, "framework_id": subscription.framework_id, "offers": search.rejections}
 
 
-def kill(params, connection, cluster):
-    """Subscribe as the task's framework, KILL it and (with ``wait``) wait until it is dead."""
-    task = cluster.task
-    task_id = _value(task, "task_id")
-    session = connection.session(framework_info(params), cluster.framework_id)
+def close_session(session, teardown):
+    """Close ``session``; with ``teardown``, TEARDOWN its framework first if it can be done.
+
+    Never a teardown of a framework with a live task: the task must live on.
+    """
     try:
-        session.subscribe(timeout=params["timeout"])
-        session.suppress()  # no offers needed; the next launch revives
-        session.kill(task_id, _value(task, "agent_id"))
-        state, status = "TASK_KILLING", {}
-        if params["wait"]:
-            status = wait_for_update(
-                session, task_id, TERMINAL_STATES, params["timeout"], failing=frozenset()
-            )
-            state = status["state"]
-    finally:
-        session.close()
-    return task_view(task, cluster.hostnames, cluster.framework_id, state, status)
+        session.close(teardown=teardown)
+    except MesosError:
+        session.close()  # the failure being reported matters more than the leftover
 
 
 # --- state: present / absent --------------------------------------------------------------
@@ -908,24 +974,34 @@ def port_warning(params):
     return None
 
 
-def ensure_present(module, connection, task_id):
-    """state=present."""
+def _ids(tasks):
+    return [_value(task, "task_id") for task in tasks]
+
+
+def keep_one_copy(module, connection, cluster):
+    """state=present with more than one live copy (an agent came back): KILL all but the kept
+    one; the result is that one."""
+    kept = cluster.view()
+    extra_ids = _ids(cluster.extras)
+    diff = {"before": dict(kept, extra_copies=extra_ids), "after": kept}
+    result = {
+        "changed": True,
+        "task": kept,
+        "framework_id": cluster.framework_id,
+        "killed_task_ids": extra_ids,
+        "diff": diff,
+    }
+    if module.check_mode:
+        return dict(result, msg=f"would kill extra copies {', '.join(extra_ids)}")
+    kill_copies(module.params, connection, cluster, cluster.extras)
+    return dict(result, msg=f"killed extra copies {', '.join(extra_ids)}")
+
+
+def launch_copy(module, connection, cluster):
+    """state=present with no live copy: launch one under a fresh task id (or the given one)."""
     params = module.params
-    warning = port_warning(params)
-    if warning:
-        module.warn(warning)
-    cluster = connection.read(params["framework"]["name"], task_id)
-    before = cluster.view()
-    if cluster.task_state in LIVE_STATES:
-        warning = spec_warning(cluster.task, params)
-        if warning:
-            module.warn(warning)
-        return {
-            "changed": False,
-            "task": before,
-            "framework_id": cluster.framework_id,
-            "diff": {"before": before, "after": before},
-        }
+    task_id = params["task_id"] or fresh_task_id(params["name"])
+    before = task_view(latest(cluster.copies), cluster.hostnames) if cluster.copies else {}
     after = planned_view(params, task_id)
     diff = {"before": before, "after": after}
     if module.check_mode:
@@ -938,36 +1014,67 @@ def ensure_present(module, connection, task_id):
             "framework_id": cluster.framework_id,
             "matching_agents": agents,
             "diff": diff,
-            "msg": f"would launch task {task_id}",
+            "msg": f"would launch task {params['name']} as {task_id}",
         }
-    result = launch(params, connection, cluster, task_id)
+    try:
+        result = launch(params, connection, cluster, task_id)
+    except TaskFailure as exc:
+        exc.details.setdefault("task_id", task_id)
+        raise
     diff["after"] = dict(after, **result["task"])
     return dict(result, changed=True, diff=diff)
 
 
-def ensure_absent(module, connection, task_id):
-    """state=absent."""
+def ensure_present(module, connection):
+    """state=present: exactly one live copy of the task."""
     params = module.params
-    cluster = connection.read(params["framework"]["name"], task_id)
+    warning = port_warning(params)
+    if warning:
+        module.warn(warning)
+    cluster = connection.read(params)
+    if cluster.task is None:
+        return launch_copy(module, connection, cluster)
+    warning = spec_warning(cluster.task, params)
+    if warning:
+        module.warn(warning)
+    if cluster.extras:
+        return keep_one_copy(module, connection, cluster)
     before = cluster.view()
-    if cluster.task_state not in LIVE_STATES | {"TASK_KILLING"}:
+    return {
+        "changed": False,
+        "task": before,
+        "framework_id": cluster.framework_id,
+        "diff": {"before": before, "after": before},
+    }
+
+
+def ensure_absent(module, connection):
+    """state=absent: KILL every live copy of the task."""
+    params = module.params
+    cluster = connection.read(params, live_states=KILLABLE_STATES)
+    targets = [cluster.task, *cluster.extras] if cluster.task else []
+    if not targets:
         return {
             "changed": False,
             "task": {},
             "framework_id": cluster.framework_id,
             "diff": {"before": {}, "after": {}},
         }
-    diff = {"before": before, "after": {}}
+    before = cluster.view()
+    result = {
+        "changed": True,
+        "task": before,
+        "framework_id": cluster.framework_id,
+        "killed_task_ids": _ids(targets),
+        "diff": {"before": before, "after": {}},
+    }
     if module.check_mode:
-        return {
-            "changed": True,
-            "task": before,
-            "framework_id": cluster.framework_id,
-            "diff": diff,
-            "msg": f"would kill task {task_id}",
-        }
-    task = kill(params, connection, cluster)
-    return {"changed": True, "task": task, "framework_id": cluster.framework_id, "diff": diff}
+        return dict(result, msg=f"would kill {', '.join(_ids(targets))}")
+    dead = kill_copies(params, connection, cluster, targets)
+    status = dead.get(before["id"], {})
+    state = status.get("state", "TASK_KILLING")
+    result["task"] = task_view(cluster.task, cluster.hostnames, cluster.framework_id, state, status)
+    return result
 
 
 STATE_HANDLERS = {"present": ensure_present, "absent": ensure_absent}
@@ -1023,6 +1130,7 @@ ARGUMENT_SPEC = {
         "required_by": {"secret": "principal"},
     },
     "master": {"type": "raw"},
+    "tls": {"type": "bool"},
     "offer_timeout": {"type": "float", "default": 30.0},
     "wait": {"type": "bool", "default": True},
     "settle": {"type": "float", "default": 1.0},
@@ -1040,11 +1148,13 @@ def _is_number(text):
     return True
 
 
-def check_params(params):
-    """Checks argument_spec cannot express; raises TaskFailure."""
+def check_numbers(params):
+    """Negative amounts and timeouts, and tasks asking for nothing."""
     for name in ("cpus", "mem", "disk", "ports", "offer_timeout", "timeout", "settle"):
         if params[name] < 0:
             raise TaskFailure(f"{name} must not be negative (got {params[name]:g})")
+    if params["offer_timeout"] == 0:
+        raise TaskFailure("offer_timeout must be positive: no offer can arrive within 0s")
     if params["state"] == "present" and params["cpus"] <= 0 and params["mem"] <= 0:
         raise TaskFailure("a task needs some cpus or mem")
     mappings = (params["container"] or {}).get("port_mappings") or []
@@ -1055,13 +1165,41 @@ def check_params(params):
         )
     if params["framework"]["failover_timeout"] < 0:
         raise TaskFailure("framework.failover_timeout must not be negative")
-    if params["ca_path"] and not os.path.exists(params["ca_path"]):
-        raise TaskFailure(f"ca_path {params['ca_path']} does not exist")
-    if params["command"] is not None and not params["command"].strip():
-        raise TaskFailure("command must not be empty")
-    refuse_tls_opt_out(params["validate_certs"])
+
+
+def check_texts(params):
+    """Empty names and commands (ansible-core turns a null given for a string into ""), and
+    environment values that are not text."""
+    texts = {
+        "name": params["name"],
+        "command": params["command"],
+        **{f"framework.{key}": params["framework"][key] for key in ("name", "user", "role")},
+    }
+    for name, text in texts.items():
+        if text is not None and not text.strip():
+            raise TaskFailure(f"{name} must not be empty")
+    for key, value in (params["env"] or {}).items():
+        if not isinstance(value, (str, int, float, bool)):
+            raise TaskFailure(f"env.{key} must be a string or a number, not {type(value).__name__}")
+
+
+def check_constraints(spec):
+    """Values that are not text, unknown operators, numeric operators on non-numbers."""
+    for name, wanted in spec.items():
+        for value in wanted if isinstance(wanted, list) else [wanted]:
+            if not isinstance(value, (str, int, float, bool)):
+                raise TaskFailure(
+                    f"bad constraints: {name} must be a value or a list of values, "
+                    f"not {type(value).__name__}"
+                )
+            text = str(value).strip()
+            if text.startswith(OPERATOR_CHARACTERS) and not text.startswith(OPERATOR_PREFIXES):
+                raise TaskFailure(
+                    f"bad constraints: {name} value {text!r} starts with an unknown operator; "
+                    f"known: {', '.join(OPERATOR_PREFIXES)} (or a plain value)"
+                )
     try:
-        constraints = constraints_for(params["constraints"], [])
+        constraints = constraints_for(spec, [])
     except ValueError as exc:
         raise TaskFailure(f"bad constraints: {exc}") from None
     for constraint in constraints:
@@ -1072,10 +1210,18 @@ def check_params(params):
             )
 
 
+def check_params(params):
+    """Checks argument_spec cannot express, before anything is contacted; raise TaskFailure."""
+    check_numbers(params)
+    check_texts(params)
+    check_constraints(params["constraints"])
+
+
 def main():
     """Run the module."""
+    problem, spec = check_arguments(_load_params(), ARGUMENT_SPEC)
     module = AnsibleModule(
-        argument_spec=ARGUMENT_SPEC,
+        argument_spec=spec,
         mutually_exclusive=[("command", "container")],
         required_if=[("state", "present", ("command", "container"), True)],
         supports_check_mode=True,
@@ -1085,26 +1231,24 @@ def main():
             msg=missing_required_lib(CLIENT_IMPORT_ERROR.name or "requests"),
             exception=CLIENT_IMPORT_TRACE,
         )
+    if problem:
+        module.fail_json(msg=problem)
     params = module.params
-    task_id = params["task_id"] or default_task_id(params["name"])
     masters = params["master"]
     try:
         check_params(params)
-        connection = Connection(params, os.environ)
-        masters = connection.masters
+        access = master_access(params, os.environ, auth=params["framework"])
+        masters = access.masters
         if needs_kazoo(masters):
-            module.fail_json(msg=missing_required_lib("kazoo"), task_id=task_id)
-        result = STATE_HANDLERS[params["state"]](module, connection, task_id)
+            module.fail_json(msg=missing_required_lib("kazoo"))
+        result = STATE_HANDLERS[params["state"]](module, Connection(access))
     except TaskFailure as exc:
-        module.fail_json(msg=str(exc), task_id=task_id, **exc.details)
-    except MesosError as exc:
+        module.fail_json(msg=str(exc), **exc.details)
+    except (MesosError, ValueError, OSError) as exc:
         message = explain(
             exc, masters, credential_options=FRAMEWORK_CREDENTIALS, session_messages=True
         )
-        module.fail_json(msg=message, task_id=task_id)
-    except (ValueError, OSError) as exc:
-        # The client refuses bad values (ids, timeouts, URLs) and TLS files it cannot read.
-        module.fail_json(msg=f"invalid setting: {exc}", task_id=task_id)
+        module.fail_json(msg=message)
     if not module._diff:
         result.pop("diff", None)
     module.exit_json(**result)

@@ -1,73 +1,109 @@
-"""TLS: verification is on by default and a private CA is accepted through ``ca_path``.
-
-mesos_sim has no TLS, so the server here is a minimal HTTPS endpoint on loopback that
-answers GET_HEALTH the way a master does; what is under test is the client's TLS handling.
-"""
+"""The client against TLS mesos_sim masters (LIBPROCESS_SSL_* on, a throwaway lab CA): with
+``ca_path`` it subscribes, gets offers and launches a task over TLS; without it, or with
+another CA, it refuses with TLSError; a zk:// or URL-list client finds the TLS leader and
+follows a follower's protocol-relative redirect with https."""
 
 from __future__ import annotations
 
-import json
-import ssl
-import subprocess
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Iterator
 
 import pytest
-from mesos_client import FrameworkInfo, OperatorClient, SchedulerSession, TLSError
+from client_helpers import wait_task_state
+from mesos_client import (
+    FrameworkInfo,
+    OfferMatch,
+    OperatorClient,
+    ResourceRequest,
+    SchedulerSession,
+    TLSError,
+    command_task,
+    match_offer,
+)
+
+from tests.sim.tls_certs import Pki, make_pki
+from tests.sim.tls_cluster import TlsCluster, tls_env
 
 
-class HealthHandler(BaseHTTPRequestHandler):
-    def do_POST(self) -> None:
-        length = int(self.headers.get("Content-Length", "0"))
-        call = json.loads(self.rfile.read(length))
-        body = json.dumps({"type": call["type"], "get_health": {"healthy": True}}).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        """Quiet."""
+def framework(name: str) -> FrameworkInfo:
+    """A FrameworkInfo for these tests (the agent runs tasks as its own user)."""
+    return FrameworkInfo(user="root", name=name, failover_timeout=60.0)
 
 
-@pytest.fixture
-def https_master(tmp_path):
-    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
-    subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-         "-keyout", str(key), "-out", str(cert), "-subj", "/CN=127.0.0.1",
-         "-addext", "subjectAltName=IP:127.0.0.1"],
-        check=True, capture_output=True, timeout=60,
-    )  # fmt: skip
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(cert, key)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), HealthHandler)
-    server.socket = context.wrap_socket(server.socket, server_side=True)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1})
-    thread.start()
-    try:
-        yield f"https://127.0.0.1:{server.server_address[1]}", str(cert)
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(10)
+@pytest.fixture(scope="module")
+def pki(tmp_path_factory: pytest.TempPathFactory) -> Pki:
+    """A lab CA, a certificate for 127.0.0.1 signed by it, and an unrelated CA."""
+    return make_pki(tmp_path_factory.mktemp("pki"))
 
 
-def test_an_unknown_ca_is_refused(https_master):
-    url, _ca = https_master
-    with OperatorClient(url, timeout=30) as client, pytest.raises(TLSError) as info:
+@pytest.fixture(scope="module")
+def tls_cluster(pki: Pki) -> Iterator[TlsCluster]:
+    """One TLS master and one TLS agent, shared by this module's tests."""
+    with TlsCluster(tls_env(pki), str(pki.ca)) as cluster:
+        cluster.wait_for_agents()
+        yield cluster
+
+
+def _launch_sleep(session: SchedulerSession, name: str) -> tuple[str, str]:
+    for _attempt in range(5):
+        offers = session.wait_for("OFFERS", 15).offers
+        for offer in offers:
+            match = match_offer(offer, ResourceRequest(cpus=0.1, mem=16))
+            if isinstance(match, OfferMatch):
+                task = command_task(match, name, "sleep 60")
+                session.launch([offer["id"]], [task], filters=1)
+                return task["task_id"]["value"], match.agent_id
+    raise AssertionError("no offer fit the task")
+
+
+def test_scheduler_subscribes_gets_offers_and_launches_over_tls(pki, tls_cluster, session_factory):
+    url = tls_cluster.masters[0].url
+    assert url.startswith("https://")
+    session = session_factory(url, framework("tls"), ca_path=str(pki.ca))
+    subscription = session.subscribe(timeout=15)
+    assert subscription.leader_url == url
+    task_id, agent_id = _launch_sleep(session, "tls-task")
+    wait_task_state(session, task_id, "TASK_RUNNING", timeout=30)
+    with OperatorClient(url, ca_path=str(pki.ca), timeout=10) as operator:
+        assert operator.get_health() is True
+        assert [a["agent_info"]["id"]["value"] for a in operator.get_agents()] == [agent_id]
+        assert {t["task_id"]["value"] for t in operator.get_tasks()} >= {task_id}
+    session.kill(task_id, agent_id)
+    wait_task_state(session, task_id, "TASK_KILLED", timeout=30)
+
+
+@pytest.mark.parametrize("ca", [None, "other"], ids=["system CAs", "another CA"])
+def test_an_untrusted_master_is_refused_with_tls_error(pki, tls_cluster, session_factory, ca):
+    url = tls_cluster.masters[0].url
+    ca_path = None if ca is None else str(pki.other_ca)
+    with (
+        OperatorClient(url, ca_path=ca_path, timeout=30) as client,
+        pytest.raises(TLSError) as info,
+    ):
         client.get_health()  # fails at once: a bad certificate is not retried
     assert "TLS verification failed" in str(info.value)
-    session = SchedulerSession(url, FrameworkInfo(user="u", name="n"))
-    try:
-        with pytest.raises(TLSError):
-            session.subscribe(timeout=30)
-    finally:
-        session.close()
+    session = session_factory(url, framework("untrusted"), ca_path=ca_path)
+    with pytest.raises(TLSError):
+        session.subscribe(timeout=30)
 
 
-def test_ca_path_makes_the_master_trusted(https_master):
-    url, ca = https_master
-    with OperatorClient(url, ca_path=ca, timeout=5) as client:
-        assert client.get_health() is True
+@pytest.mark.zookeeper
+def test_tls_leader_found_through_zookeeper_and_redirects(pki, zookeeper_server, session_factory):
+    with TlsCluster(tls_env(pki), str(pki.ca), masters=2, zookeeper=zookeeper_server) as cluster:
+        leader = cluster.leader()
+        follower = next(m for m in cluster.masters if m is not leader)
+        cluster.wait_for_agents()
+        via_zk = session_factory(
+            zookeeper_server.url("/mesos"), framework("zk-tls"), ca_path=str(pki.ca), scheme="https"
+        )
+        assert via_zk.subscribe(timeout=20).leader_url == leader.url
+        via_zk.close(teardown=True)  # its offers go to the next framework
+        # The follower answers 307 with Location //127.0.0.1:<leader port>/...; the client
+        # must keep https for it.
+        via_follower = session_factory(
+            [follower.url, leader.url], framework("follower-tls"), ca_path=str(pki.ca)
+        )
+        assert via_follower.subscribe(timeout=20).leader_url == leader.url
+        task_id, agent_id = _launch_sleep(via_follower, "after-redirect")
+        wait_task_state(via_follower, task_id, "TASK_RUNNING", timeout=30)
+        via_follower.kill(task_id, agent_id)
+        wait_task_state(via_follower, task_id, "TASK_KILLED", timeout=30)

@@ -100,3 +100,18 @@ def test_zookeeper_scenario_uses_its_planned_name_and_address(listings):
     assert lab_name(listing) == "molzk"
     assert lab_machines(listing) == {"zk1": ipaddress.ip_address("192.168.33.20")}
     assert repo.group_hosts(listing, "zookeeper") == {"zk1"}
+
+
+def test_ha_scenario_uses_its_planned_name_and_addresses(listings):
+    listing = listings["molecule/ha/inventory"]
+    assert lab_name(listing) == "molha"
+    planned = {
+        f"{host}": f"192.168.33.{50 + i}" for i, host in enumerate(("m1", "m2", "m3", "a1", "a2"))
+    }
+    assert {h: str(a) for h, a in lab_machines(listing).items()} == planned
+    assert repo.group_hosts(listing, "zookeeper") == {"m1", "m2", "m3"}
+    assert repo.group_hosts(listing, "mesos_masters") == {"m1", "m2", "m3"}
+    assert repo.group_hosts(listing, "mesos_agents") == {"a1", "a2"}
+    racks = {h: repo.host_vars(listing, h)["mesos_agent_attributes"]["rack"] for h in ("a1", "a2")}
+    assert racks == {"a1": "r2d2", "a2": "c3po"}
+    assert repo.host_vars(listing, "m1").get("mesos_tls") is True

@@ -78,10 +78,12 @@ def ansible_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     return env
 
 
-def _run(argv: list[str], env: dict[str, str] | None, timeout: float) -> AnsibleRun:
+def _run(
+    argv: list[str], env: dict[str, str] | None, timeout: float, wrapper: list[str] | None = None
+) -> AnsibleRun:
     started = time.monotonic()
     process = subprocess.run(
-        argv,
+        [*(wrapper or []), *argv],
         cwd=str(REPO_ROOT),
         env=ansible_env(env),
         capture_output=True,
@@ -109,8 +111,13 @@ def adhoc(
     hosts: str = "localhost",
     inventory: str | None = None,
     extra_vars: dict[str, Any] | None = None,
+    wrapper: list[str] | None = None,
 ) -> AnsibleRun:
-    """``ansible HOSTS -m MODULE -a ARGS`` (ARGS as JSON when given a dict)."""
+    """``ansible HOSTS -m MODULE -a ARGS`` (ARGS as JSON when given a dict).
+
+    ``wrapper`` is a command the CLI runs under (``unshare ... --``), for a changed view of
+    the host the module runs on.
+    """
     argv = [str(BIN / "ansible"), hosts, "-m", module]
     if inventory:
         argv += ["-i", inventory]
@@ -122,7 +129,7 @@ def adhoc(
         argv.append("--check")
     if diff:
         argv.append("--diff")
-    return _run(argv, env, timeout)
+    return _run(argv, env, timeout, wrapper)
 
 
 def playbook(

@@ -11,14 +11,15 @@ from tests.support.wait import wait_until
 LIVE_STATES = {"TASK_STAGING", "TASK_STARTING", "TASK_RUNNING"}
 
 
-def tasks_with_id(operator: OperatorClient, task_id: str) -> list[dict]:
-    """Every task (live or completed) with that id."""
-    return [t for t in operator.get_tasks() if t["task_id"]["value"] == task_id]
+def tasks_named(operator: OperatorClient, name: str) -> list[dict]:
+    """Every task (live or completed) with that TaskInfo name (mesos_task's ``name``; each
+    copy has an id of its own)."""
+    return [t for t in operator.get_tasks() if t["name"] == name]
 
 
-def live_tasks(operator: OperatorClient, task_id: str) -> list[dict]:
-    """Tasks with that id that are staging, starting or running."""
-    return [t for t in tasks_with_id(operator, task_id) if t["state"] in LIVE_STATES]
+def live_tasks(operator: OperatorClient, name: str) -> list[dict]:
+    """Tasks with that name that are staging, starting or running."""
+    return [t for t in tasks_named(operator, name) if t["state"] in LIVE_STATES]
 
 
 def frameworks_named(operator: OperatorClient, name: str) -> list[dict]:
@@ -26,13 +27,13 @@ def frameworks_named(operator: OperatorClient, name: str) -> list[dict]:
     return [f for f in operator.get_frameworks() if f["framework_info"]["name"] == name]
 
 
-def wait_for_task_state(operator: OperatorClient, task_id: str, states: set[str], timeout=30.0):
-    """Wait until a task with that id is in one of ``states``; return it."""
+def wait_for_task_state(operator: OperatorClient, name: str, states: set[str], timeout=30.0):
+    """Wait until a task with that name is in one of ``states``; return it."""
 
     def reached() -> dict | None:
-        return next((t for t in tasks_with_id(operator, task_id) if t["state"] in states), None)
+        return next((t for t in tasks_named(operator, name) if t["state"] in states), None)
 
-    return wait_until(reached, timeout, 0.1, f"task {task_id} in {sorted(states)}")
+    return wait_until(reached, timeout, 0.1, f"task {name} in {sorted(states)}")
 
 
 def http_body(url: str, timeout: float = 15.0) -> str:

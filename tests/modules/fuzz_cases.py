@@ -227,86 +227,15 @@ def _rules_at(module, rules, options, base, prefix, parents) -> list[Case]:  # n
     return cases
 
 
-_STR_CONVERSION = (
-    "ansible-core converts a dict given for a type=str option to the string \"{'fuzz': 'dict'}\"; "
-    "the module accepts it and goes on to the cluster instead of failing naming the option"
-)
-_PATH_CONVERSION = (
-    "a dict given for type=path ca_path becomes the path \"{'fuzz': 'dict'}\"; the module never "
-    "checks it (http master) and returns ok instead of failing naming ca_path"
-)
-_DICT_FROM_LIST = (
-    "a list given for a type=dict option fails with msg 'dictionary requested, could not parse "
-    "JSON or key=value', which does not name the option"
-)
-_ZK_NO_PATH = (
-    "master 'zk://' fails with msg 'invalid setting: ZooKeeper URL needs hosts and a path, ...', "
-    "which does not name the option master"
-)
-_TIMEOUT_NOT_CHECKED = (
-    "timeout <= 0 is not validated; msg is 'cannot reach a leading Mesos master at ...', which "
-    "does not name the option timeout"
-)
 # Known failures, case id -> exact symptom (each runs as a strict xfail, after the cluster
-# snapshot, since several of them do reach the cluster).
-KNOWN_SYMPTOMS: dict[str, str] = {
-    **{
-        f"mesos_task:type-{name}": _STR_CONVERSION
-        for name in (
-            "name",
-            "task_id",
-            "command",
-            "container.image",
-            "framework.name",
-            "framework.user",
-            "framework.principal",
-        )
-    },
-    **{
-        f"mesos_offer_info:type-framework.{name}": _STR_CONVERSION
-        for name in ("name", "user", "principal")
-    },
-    **{
-        f"mesos_framework:type-{name}": _STR_CONVERSION
-        for name in ("name", "framework_id", "user", "principal")
-    },
-    **{
-        f"{module}:type-ca_path": _PATH_CONVERSION
-        for module in ("mesos_offer_info", "mesos_info", "mesos_framework")
-    },
-    "mesos_task:type-container": _DICT_FROM_LIST,
-    "mesos_task:type-framework": _DICT_FROM_LIST,
-    "mesos_offer_info:type-framework": _DICT_FROM_LIST,
-    **{f"{module}:semantic-master-zk-no-path": _ZK_NO_PATH for module in MODULE_NAMES},
-    **{
-        f"{module}:semantic-timeout-{kind}": _TIMEOUT_NOT_CHECKED
-        for module in ("mesos_framework", "mesos_info")
-        for kind in ("zero", "negative")
-    },
-    "mesos_task:semantic-constraints-bad-operator": (
-        "constraints {'rack': '=~r2d2'} is read as 'rack CONTAINS =~r2d2' instead of refused: "
-        "the module subscribes a framework (left registered) and fails 'no offer matched within "
-        "offer_timeout', which does not name constraints"
-    ),
-    "mesos_task:semantic-offer_timeout-zero": (
-        "offer_timeout=0 is accepted: the module subscribes a framework (left registered on the "
-        "master) and fails 'no offer arrived within offer_timeout=0s' with an 'offers' result"
-    ),
-}
+# snapshot, since some of them may reach the cluster). Empty: every defect pinned here for
+# issue 8 has been fixed; a new one goes here with its exact symptom until it is.
+KNOWN_SYMPTOMS: dict[str, str] = {}
 
 
-# Rejected with a message naming the option, but only after contact with the master: the
-# dict-turned-string role reaches a framework subscription, and an empty task name is refused
-# only after the module has subscribed its framework (left registered). These run after the
-# cluster snapshot too.
-CLUSTER_CONTACT = frozenset(
-    {
-        "mesos_task:type-framework.role",
-        "mesos_offer_info:type-framework.role",
-        "mesos_framework:type-role",
-        "mesos_task:semantic-name-empty",
-    }
-)
+# Rejected with a message naming the option, but only after contact with the master (run
+# after the cluster snapshot too). Empty: every argument check happens before any contact.
+CLUSTER_CONTACT: frozenset[str] = frozenset()
 
 
 def with_known_symptom(case: Case) -> Case:

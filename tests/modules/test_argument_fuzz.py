@@ -50,7 +50,8 @@ PARENTS: dict[str, Any] = {
     "container.port_mappings": [{"container_port": 80}],
     "command": "true",
 }
-BAD_MASTERS = {"not-a-url": "not a url", "zk-no-path": "zk://"}
+BAD_MASTERS = {"not-a-url": "not a url", "zk-no-path": "zk://", "no-host": "http://:5050"}
+MISSING_CA = "/nonexistent/mesos-lab-fuzz/ca.pem"
 
 
 def _semantic(module: str, label: str, put: dict[str, Any], *names: str) -> Case:
@@ -66,11 +67,25 @@ def semantic_cases() -> list[Case]:
         cases.append(
             _semantic(module, "validate_certs-false", {"validate_certs": False}, "validate_certs")
         )
+        cases.append(_semantic(module, "ca_path-missing", {"ca_path": MISSING_CA}, "ca_path"))
+        cases.append(_semantic(module, "master-list-non-string", {"master": [MASTER, 5]}, "master"))
     for option in ("cpus", "mem", "disk", "ports", "offer_timeout", "timeout", "settle"):
         cases.append(_semantic("mesos_task", f"{option}-negative", {option: -1}, option))
     cases += [
         _semantic("mesos_task", "offer_timeout-zero", {"offer_timeout": 0}, "offer_timeout"),
         _semantic("mesos_task", "name-empty", {"name": ""}, "name"),
+        _semantic("mesos_task", "timeout-zero", {"timeout": 0}, "timeout"),
+        _semantic("mesos_task", "env-value-list", {"env": {"A": ["x"]}}, "env.A"),
+        _semantic("mesos_task", "framework-user-empty", {"framework": {"user": " "}}, "user"),
+        _semantic(
+            "mesos_task",
+            "constraints-value-dict",
+            {"constraints": {"rack": {"fuzz": "dict"}}},
+            "constraints",
+        ),
+        _semantic(
+            "mesos_task", "constraints-bang", {"constraints": {"rack": "!r2d2"}}, "constraints"
+        ),
         _semantic("mesos_task", "command-empty", {"command": ""}, "command"),
         _semantic("mesos_task", "cpus-and-mem-zero", {"cpus": 0, "mem": 0}, "cpus", "mem"),
         _semantic(
@@ -86,6 +101,7 @@ def semantic_cases() -> list[Case]:
             "failover_timeout",
         ),
         _semantic("mesos_framework", "name-empty", {"name": ""}, "name"),
+        _semantic("mesos_framework", "role-empty", {"role": ""}, "role"),
         _semantic(
             "mesos_framework",
             "failover_timeout-negative",
@@ -207,7 +223,8 @@ def fuzz_runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, An
         url = cluster.leader_url()
         runs = run_halves(workdir, "clean", clean, url)
         contents = cluster_contents(url)
-        runs += run_halves(workdir, "late", late, url)
+        if late:
+            runs += run_halves(workdir, "late", late, url)
         results: dict[str, dict[str, Any]] = {}
         for run in runs:
             results.update(results_by_name(run.output))

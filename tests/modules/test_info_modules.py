@@ -32,7 +32,8 @@ def test_mesos_info_lists_frameworks_and_tasks(master) -> None:
     (framework,) = result["frameworks"]
     assert framework["name"] == "mesos-lab" and framework["completed"] is False
     (task,) = result["tasks"]
-    assert task["id"] == "sleeper" and task["state"] == "TASK_RUNNING"
+    assert task["name"] == "sleeper" and task["id"].startswith("sleeper.")
+    assert task["state"] == "TASK_RUNNING"
     assert task["hostname"] == "127.0.0.1" and task["framework_id"] == framework["id"]
     assert result["summary"]["tasks"] == {"TASK_RUNNING": 1}
 
@@ -97,9 +98,5 @@ def test_mesos_framework_absent_by_id_kills_its_tasks(master, operator_factory) 
         )
     )
     assert removed["torn_down"] == [framework_id]
-    states = {
-        t["state"]
-        for t in operator_factory(master).get_tasks()
-        if t["task_id"]["value"] == "doomed"
-    }
+    states = {t["state"] for t in operator_factory(master).get_tasks() if t["name"] == "doomed"}
     assert states and not states & {"TASK_STAGING", "TASK_STARTING", "TASK_RUNNING"}

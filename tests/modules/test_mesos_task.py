@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import tempfile
 from pathlib import Path
@@ -18,9 +19,10 @@ from .cluster_checks import (
     frameworks_named,
     http_body,
     live_tasks,
-    tasks_with_id,
+    tasks_named,
     wait_for_task_state,
 )
+from .extra_copies import TerminalHolder, framework_session, launch_named
 
 WEB = "exec python3 -m http.server --bind 127.0.0.1 $PORT0"
 
@@ -51,7 +53,7 @@ def test_launch_is_idempotent_and_absent_kills(master, operator_factory) -> None
     first = ok(adhoc("mesos_task", web_args(master)))
     assert first["changed"] is True
     task = first["task"]
-    assert task["id"] == "web" and task["state"] == "TASK_RUNNING"
+    assert task["id"].startswith("web.") and task["state"] == "TASK_RUNNING"
     assert task["hostname"] == "127.0.0.1" and len(task["ports"]) == 1
     assert task["framework_id"] == first["framework_id"]
     assert http_body(f"http://127.0.0.1:{task['ports'][0]}/")
@@ -86,6 +88,13 @@ def test_task_outlives_the_module_run(master, operator_factory) -> None:
     assert framework.get("connected") is not True
     assert [t["state"] for t in live_tasks(operator, "web")] == ["TASK_RUNNING"]
     assert http_body(f"http://127.0.0.1:{task['ports'][0]}/")
+    # A failed run as a framework that existed before leaves it (and its task) alone.
+    other = web_args(master, name="other", constraints={"rack": "r9"}, offer_timeout=2)
+    assert adhoc("mesos_task", other).result.get("failed")
+    assert [f["framework_info"]["id"] for f in frameworks_named(operator, "mesos-lab")] == [
+        framework["framework_info"]["id"]
+    ]
+    assert [t["state"] for t in live_tasks(operator, "web")] == ["TASK_RUNNING"]
 
 
 def test_relaunch_after_the_task_died(master, operator_factory) -> None:
@@ -102,6 +111,7 @@ def test_relaunch_after_the_task_died(master, operator_factory) -> None:
         assert second["changed"] is True
         assert second["task"]["state"] == "TASK_RUNNING"
         assert second["framework_id"] == first["framework_id"]
+        assert second["task"]["id"] != first["task"]["id"], "a new copy needs an id of its own"
         assert http_body(f"http://127.0.0.1:{second['task']['ports'][0]}/")
         assert len(live_tasks(operator, "web")) == 1
         ok(adhoc("mesos_task", {"name": "web", "state": "absent", "master": master}))
@@ -114,7 +124,9 @@ def test_constraint_that_matches_nothing_fails_clearly(master, operator_factory)
     assert "no offer matched within offer_timeout=3s" in result["msg"]
     assert "127.0.0.1" in result["msg"] and "rack" in result["msg"] and "r2d2" in result["msg"]
     assert result["offers"] and all("reason" in offer for offer in result["offers"])
-    assert not tasks_with_id(operator_factory(master), "web")
+    assert not tasks_named(operator_factory(master), "web")
+    # The framework this run registered has no task: it is torn down, not left behind.
+    assert not frameworks_named(operator_factory(master), "mesos-lab")
 
 
 def test_offer_without_enough_resources_says_so(master) -> None:
@@ -124,12 +136,13 @@ def test_offer_without_enough_resources_says_so(master) -> None:
     assert "not enough mem" in result["msg"]
 
 
-def test_task_that_fails_reports_mesos_reason(master) -> None:
+def test_task_that_fails_reports_mesos_reason(master, operator_factory) -> None:
     run = adhoc("mesos_task", web_args(master, name="broken", command="exit 3"))
     result = run.result
     assert result.get("failed"), run.describe()
-    assert "task broken went TASK_FAILED" in result["msg"]
+    assert re.match(r"task broken\.[0-9a-f]{8} went TASK_FAILED", result["msg"]), result["msg"]
     assert "3" in result["msg"]
+    assert not frameworks_named(operator_factory(master), "mesos-lab"), "left registered"
 
 
 def test_framework_refused_by_mesos_gives_its_reason(master) -> None:
@@ -148,7 +161,7 @@ def test_check_mode_and_diff_launch_nothing(master, operator_factory) -> None:
     assert planned["diff"]["after"]["command"] == WEB
     assert planned["diff"]["after"]["state"] == "TASK_RUNNING"
     assert planned["matching_agents"] == ["127.0.0.1"]
-    assert not tasks_with_id(operator, "web")
+    assert not tasks_named(operator, "web")
     assert not frameworks_named(operator, "mesos-lab"), "check mode subscribed a framework"
 
     launched = ok(adhoc("mesos_task", web_args(master), diff=True))
@@ -305,3 +318,95 @@ def test_master_list_finds_the_leader_among_three(cluster_factory) -> None:
         again = ok(adhoc("mesos_task", web_args(",".join(masters))))
         assert again["changed"] is False
         cluster.stop()
+
+
+# --- copies: fresh ids, extra copies, leftovers -----------------------------------------------
+
+
+def test_every_launch_gets_a_fresh_id_and_a_fixed_id_is_kept(master, operator_factory) -> None:
+    operator = operator_factory(master)
+    first = ok(adhoc("mesos_task", web_args(master)))["task"]
+    ok(adhoc("mesos_task", {"name": "web", "state": "absent", "master": master}))
+    second = ok(adhoc("mesos_task", web_args(master)))["task"]
+    assert first["id"] != second["id"] and second["id"].startswith("web.")
+    assert [t["task_id"]["value"] for t in live_tasks(operator, "web")] == [second["id"]]
+
+    fixed = ok(adhoc("mesos_task", web_args(master, name="pinned", task_id="pinned-id")))
+    assert fixed["changed"] is True and fixed["task"]["id"] == "pinned-id"
+    again = ok(adhoc("mesos_task", web_args(master, name="pinned", task_id="pinned-id")))
+    assert again["changed"] is False and again["task"]["id"] == "pinned-id"
+    gone = ok(
+        adhoc(
+            "mesos_task",
+            {"name": "pinned", "task_id": "pinned-id", "state": "absent", "master": master},
+        )
+    )
+    assert gone["task"]["state"] == "TASK_KILLED" and gone["killed_task_ids"] == ["pinned-id"]
+
+
+def test_extra_live_copy_is_killed_and_the_oldest_kept(master, operator_factory) -> None:
+    operator = operator_factory(master)
+    first = ok(adhoc("mesos_task", web_args(master)))
+    kept_id = first["task"]["id"]
+    with framework_session(master, first["framework_id"]) as session:
+        state = launch_named(session, "web", "web.extra", WEB)
+    assert state == "TASK_RUNNING"
+    assert len(live_tasks(operator, "web")) == 2
+
+    planned = ok(adhoc("mesos_task", web_args(master), check=True, diff=True))
+    assert planned["changed"] is True and planned["killed_task_ids"] == ["web.extra"]
+    assert planned["diff"]["before"]["extra_copies"] == ["web.extra"]
+    assert planned["diff"]["after"]["id"] == kept_id
+    assert len(live_tasks(operator, "web")) == 2, "check mode killed a copy"
+
+    fixed = ok(adhoc("mesos_task", web_args(master), diff=True))
+    assert fixed["changed"] is True and fixed["killed_task_ids"] == ["web.extra"]
+    assert fixed["task"]["id"] == kept_id and fixed["task"]["state"] == "TASK_RUNNING"
+    assert [t["task_id"]["value"] for t in live_tasks(operator, "web")] == [kept_id]
+    killed = [t for t in tasks_named(operator, "web") if t["task_id"]["value"] == "web.extra"]
+    assert [t["state"] for t in killed] == ["TASK_KILLED"]
+
+    settled = ok(adhoc("mesos_task", web_args(master)))
+    assert settled["changed"] is False and settled["task"]["id"] == kept_id
+    assert "killed_task_ids" not in settled
+
+
+def test_absent_kills_every_copy(master, operator_factory) -> None:
+    operator = operator_factory(master)
+    first = ok(adhoc("mesos_task", web_args(master)))
+    with framework_session(master, first["framework_id"]) as session:
+        assert launch_named(session, "web", "web.second", WEB) == "TASK_RUNNING"
+    gone = ok(adhoc("mesos_task", {"name": "web", "state": "absent", "master": master}))
+    assert gone["changed"] is True
+    assert sorted(gone["killed_task_ids"]) == sorted([first["task"]["id"], "web.second"])
+    assert gone["task"]["state"] == "TASK_KILLED"
+    assert not live_tasks(operator, "web")
+
+
+def test_every_unacknowledged_leftover_is_acknowledged(cluster_factory, operator_factory) -> None:
+    # An agent that does not re-send unacknowledged updates while the module runs (as a
+    # restarted agent may not): only the module's own ACKNOWLEDGE calls clear them.
+    cluster = cluster_factory(agent_flags={"sim_status_update_retry_interval": "600"})
+    master = cluster.leader_url()
+    operator = operator_factory(master)
+    first = ok(adhoc("mesos_task", web_args(master)))
+    ok(adhoc("mesos_task", {"name": "web", "state": "absent", "master": master}))
+    # Two dead copies whose terminal updates nobody acknowledges.
+    with framework_session(master, first["framework_id"], acknowledge=False) as session:
+        holder = TerminalHolder(session)
+        for task_id in ("web.dead1", "web.dead2"):
+            launch_named(session, "web", task_id, "exit 0", wait=False, on_skip=holder.handle)
+        holder.wait({"web.dead1", "web.dead2"})
+
+    def unacknowledged() -> list[str]:
+        # Mesos lists a terminal task under ``tasks`` until its update is acknowledged.
+        held = operator.call("GET_TASKS").get("tasks", [])
+        return sorted(
+            t["task_id"]["value"]
+            for t in held
+            if t["name"] == "web" and t["state"] == "TASK_FINISHED" and t.get("status_update_uuid")
+        )
+
+    assert unacknowledged() == ["web.dead1", "web.dead2"]
+    ok(adhoc("mesos_task", web_args(master)))
+    wait_until(lambda: not unacknowledged(), 15, 0.2, "every leftover update acknowledged")

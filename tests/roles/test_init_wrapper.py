@@ -29,11 +29,18 @@ RENDERED = {
     "unit": "mesos-sim.service.j2",
 }
 RECORDER = """#!/bin/sh
-# Stand-in for /opt/mesos_sim/venv/bin/python: record argv and MESOS_* environment as JSON.
+# Stand-in for /opt/mesos_sim/venv/bin/python: record argv and MESOS_* and LIBPROCESS_*
+# environment as JSON.
 exec /usr/bin/python3 -c 'import json, os, sys
 json.dump({"argv": sys.argv[1:], "env": {k: v for k, v in os.environ.items()
-           if k.startswith("MESOS_")}}, open(os.environ["RECORD_TO"], "w"))' "$@"
+           if k.startswith(("MESOS_", "LIBPROCESS_"))}}, open(os.environ["RECORD_TO"], "w"))' "$@"
 """
+
+TLS_FILES = {
+    "ca": "/etc/mesos/ssl/ca.pem",
+    "cert": "/etc/mesos/ssl/mesos.pem",
+    "key": "/etc/mesos/ssl/mesos.key",
+}
 
 pytestmark = pytest.mark.skipif(
     shutil.which("unshare") is None or os.geteuid() != 0,
@@ -53,6 +60,21 @@ def rendered(tmp_path_factory) -> Path:
         }
         for name, src in RENDERED.items()
     ]
+    tasks.append(
+        {
+            "name": "Render default-mesos with TLS on",
+            "ansible.builtin.template": {
+                "src": str(TEMPLATES / "default-mesos.j2"),
+                "dest": str(out / "default-mesos-tls"),
+            },
+            "vars": {
+                "mesos_common_tls_enabled": True,
+                "mesos_common_tls_verify_server_cert": True,
+                "mesos_common_tls_ciphers": "ECDHE-RSA-AES128-GCM-SHA256",
+                "__mesos_common_tls_files": TLS_FILES,
+            },
+        }
+    )
     play = [
         {
             "hosts": "localhost",
@@ -64,6 +86,7 @@ def rendered(tmp_path_factory) -> Path:
                 "mesos_common_ulimit": "-n 4096",
                 "mesos_common_log_dir": "",
                 "mesos_common_environment": {"MESOS_LOGGING_LEVEL": "WARNING"},
+                "mesos_common_tls_enabled": False,
                 "__mesos_common_wrapper": "/usr/bin/mesos-init-wrapper",
             },
             "tasks": tasks,
@@ -194,6 +217,30 @@ def test_environment_files_can_set_flags_too(tmp_path, rendered):
     )
     assert result.returncode == 0, result.stderr
     assert recorded["argv"][3:] == ["--zk=zk://10.0.0.1:2181/mesos", "--ip=10.0.0.9", "--port=6060"]
+
+
+def test_tls_settings_reach_the_daemon_exported(tmp_path, rendered):
+    result, recorded = run_wrapper(
+        tmp_path,
+        rendered,
+        {
+            "mesos/zk": "zk://10.0.0.1:2181/mesos\n",
+            "default/mesos": (rendered / "default-mesos-tls").read_text(),
+        },
+        "agent",
+    )
+    assert result.returncode == 0, result.stderr
+    assert recorded["env"] == {
+        "MESOS_LOGGING_LEVEL": "WARNING",
+        "LIBPROCESS_SSL_ENABLED": "true",
+        "LIBPROCESS_SSL_CERT_FILE": TLS_FILES["cert"],
+        "LIBPROCESS_SSL_KEY_FILE": TLS_FILES["key"],
+        "LIBPROCESS_SSL_CA_FILE": TLS_FILES["ca"],
+        "LIBPROCESS_SSL_VERIFY_SERVER_CERT": "true",
+        "LIBPROCESS_SSL_REQUIRE_CLIENT_CERT": "false",
+        "LIBPROCESS_SSL_VERIFY_IPADD": "true",
+        "LIBPROCESS_SSL_CIPHERS": "ECDHE-RSA-AES128-GCM-SHA256",
+    }
 
 
 @pytest.mark.parametrize("args", [(), ("scheduler",)])

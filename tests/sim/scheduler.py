@@ -47,16 +47,23 @@ class TestScheduler:
         framework_info: dict | None = None,
         framework_id: str | None = None,
         auth: tuple[str, str] | None = None,
+        verify: str | bool = True,
     ) -> None:
         self.master_url = master_url
         self.auth = auth
+        self.verify = verify
         info = dict(DEFAULT_INFO, **(framework_info or {}))
         body: dict = {"type": "SUBSCRIBE", "subscribe": {"framework_info": info}}
         if framework_id:
             info["id"] = {"value": framework_id}
             body["framework_id"] = {"value": framework_id}
         self.response = requests.post(
-            master_url + SCHEDULER, json=body, stream=True, timeout=(5, 60), auth=auth
+            master_url + SCHEDULER,
+            json=body,
+            stream=True,
+            timeout=(5, 60),
+            auth=auth,
+            verify=verify,
         )
         if self.response.status_code != 200:
             raise AssertionError(f"SUBSCRIBE got {self.response.status_code}: {self.response.text}")
@@ -143,7 +150,12 @@ class TestScheduler:
         if stream_id is not None:
             headers["Mesos-Stream-Id"] = self.stream_id if stream_id == "own" else stream_id
         return requests.post(
-            self.master_url + SCHEDULER, json=body, headers=headers, timeout=10, auth=self.auth
+            self.master_url + SCHEDULER,
+            json=body,
+            headers=headers,
+            timeout=10,
+            auth=self.auth,
+            verify=self.verify,
         )
 
     def acknowledge(self, status: dict) -> requests.Response:

@@ -12,6 +12,7 @@ from kazoo.client import KazooClient
 
 from tests.support.sim import SimCluster
 from tests.support.wait import wait_until
+from tests.support.zookeeper import ZooKeeperServer
 
 from .scheduler import TestScheduler, command_task, launch_call
 
@@ -98,3 +99,45 @@ def test_leader_failover_agent_reregisters_framework_resubscribes(zookeeper_serv
             return response.status_code == 307
 
         wait_until(follower_redirects, 20, 0.2, "the restarted master to follow")
+
+
+def test_zookeeper_silent_leader_exits_follower_steps_down_and_contends_again():
+    """ZooKeeper stops answering (SIGSTOP: connections open, no replies, like a lost quorum).
+
+    Mesos times the session out itself after --zk_session_timeout of disconnection: the leader
+    commits suicide (exit 1, systemd restarts it), a follower drops the leader it knew (503)
+    and contends again, leading once ZooKeeper answers again.
+    """
+    with ZooKeeperServer() as zookeeper:
+        with SimCluster(
+            masters=2, agents=0, zookeeper=zookeeper, master_flags={"zk_session_timeout": "2secs"}
+        ) as cluster:
+            leader = cluster.leader_index()
+            follower = 1 - leader
+
+            def follower_answers(status: int) -> bool:
+                response = requests.post(
+                    cluster.master_url(follower) + "/api/v1/scheduler",
+                    json={},
+                    timeout=5,
+                    allow_redirects=False,
+                )
+                return response.status_code == status
+
+            # Under load the follower may still be joining ZooKeeper: it must follow first.
+            wait_until(lambda: follower_answers(307), 20, 0.2, "the follower to know the leader")
+            zookeeper.pause()
+            try:
+                wait_until(
+                    lambda: not cluster.masters[leader].running, 20, 0.2, "the leader to exit"
+                )
+                assert cluster.masters[leader].process.returncode == 1
+                assert "committing suicide" in cluster.masters[leader].log_tail()
+                wait_until(
+                    lambda: follower_answers(503), 20, 0.2, "the follower to drop the old leader"
+                )
+                assert cluster.masters[follower].running
+            finally:
+                zookeeper.resume()
+            assert cluster.leader_index(timeout=40) == follower
+            assert "Contend again" in cluster.masters[follower].log_tail()

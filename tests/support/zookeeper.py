@@ -111,10 +111,21 @@ class ZooKeeperServer:
             raise RuntimeError(f"ZooKeeper exited with {self._process.returncode}")
         return four_letter_word(self.port, "ruok") == "imok"
 
+    def pause(self) -> None:
+        """SIGSTOP the server: clients stay connected but hear nothing (a lost quorum looks so)."""
+        if self._process is not None:
+            os.killpg(self._process.pid, signal.SIGSTOP)
+
+    def resume(self) -> None:
+        """SIGCONT a paused server."""
+        if self._process is not None:
+            os.killpg(self._process.pid, signal.SIGCONT)
+
     def stop(self) -> None:
         """Stop the server (SIGTERM, then SIGKILL) and remove its directory if we made it."""
         process, self._process = self._process, None
         if process is not None and process.poll() is None:
+            os.killpg(process.pid, signal.SIGCONT)  # a paused server cannot act on SIGTERM
             os.killpg(process.pid, signal.SIGTERM)
             try:
                 process.wait(timeout=10)

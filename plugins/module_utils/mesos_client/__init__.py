@@ -9,6 +9,8 @@ Public surface:
 * Offer matching (``offers``): :class:`Constraint`, :class:`ResourceRequest`,
   :func:`match_offer`, :func:`place_tasks`; TaskInfo building (``taskinfo``):
   :func:`command_task`, :func:`docker_task`.
+* Copies of one logical task (``task_copies``): :func:`copies_of`, :func:`pick_keeper`,
+  :func:`unacknowledged_terminal`, :func:`fresh_task_id`.
 * RecordIO framing (``recordio``): :class:`RecordIODecoder`, :func:`encode`.
 * Errors (``errors``): everything derives from :class:`MesosError`; :func:`explain`
   (``explain``) turns one into a one-line message.
@@ -17,10 +19,16 @@ Public surface:
 * Attributes and resources as plain dicts (``describe``): :func:`attributes_dict`,
   :func:`resources_summary`.
 * TLS policy (``tls_policy``): :func:`refuse_tls_opt_out` for ``validate_certs=false``.
+* Module options (``access``, ``arguments``): :func:`master_access` turns the shared options
+  (master, tls, ca_path, validate_certs, timeout, credentials) into a checked
+  :class:`MasterAccess`; :func:`check_arguments` catches arguments of the wrong type before
+  ansible-core converts them.
 
 Dependencies: ``requests``; ``kazoo`` only for ``zk://`` masters.
 """
 
+from .access import HostFiles, MasterAccess, OptionError, master_access, ssl_enabled
+from .arguments import argument_problem, check_arguments
 from .describe import attributes_dict, resources_summary
 from .errors import (
     AuthenticationFailed,
@@ -39,7 +47,13 @@ from .events import EVENT_TYPES, Event, EventDecodeError
 from .explain import explain
 from .framework import FrameworkInfo
 from .leader import make_locator
-from .masters import MasterNotConfigured, describe_masters, needs_kazoo, resolve_masters
+from .masters import (
+    MasterNotConfigured,
+    describe_masters,
+    locate_masters,
+    needs_kazoo,
+    resolve_masters,
+)
 from .offers import (
     Constraint,
     OfferMatch,
@@ -53,6 +67,15 @@ from .offers import (
 from .operator import OperatorClient
 from .recordio import RecordIODecoder, encode
 from .scheduler import SchedulerSession, Subscription
+from .task_copies import (
+    copies_of,
+    fresh_task_id,
+    latest,
+    live,
+    pick_keeper,
+    task_id_prefix,
+    unacknowledged_terminal,
+)
 from .taskinfo import command_task, docker_task, new_task_id, port_environment
 from .tls_policy import TLSVerificationRequired, refuse_tls_opt_out
 from .transport import Credentials
@@ -67,7 +90,9 @@ __all__ = [
     "Event",
     "EventDecodeError",
     "FrameworkInfo",
+    "HostFiles",
     "LeaderNotFound",
+    "MasterAccess",
     "MasterNotConfigured",
     "MesosError",
     "MesosTimeout",
@@ -75,6 +100,7 @@ __all__ = [
     "OfferRejection",
     "OfferResources",
     "OperatorClient",
+    "OptionError",
     "RecordIODecodeError",
     "RecordIODecoder",
     "RedirectError",
@@ -85,20 +111,32 @@ __all__ = [
     "SubscriptionRefused",
     "TLSError",
     "TLSVerificationRequired",
+    "argument_problem",
     "attributes_dict",
+    "check_arguments",
     "command_task",
+    "copies_of",
     "describe_masters",
     "docker_task",
     "encode",
     "explain",
+    "fresh_task_id",
+    "latest",
+    "live",
+    "locate_masters",
     "make_locator",
+    "master_access",
     "match_offer",
     "needs_kazoo",
     "new_task_id",
     "parse_constraints",
+    "pick_keeper",
     "place_tasks",
     "port_environment",
     "refuse_tls_opt_out",
     "resolve_masters",
     "resources_summary",
+    "ssl_enabled",
+    "task_id_prefix",
+    "unacknowledged_terminal",
 ]

@@ -22,6 +22,10 @@ MESSAGES = {
     "LeaderNotFound": "cannot reach a leading Mesos master at {master}: {exc}",
     "ConnectionFailed": "cannot reach the Mesos master at {master}: {exc}",
     "MesosError": "Mesos client error talking to {master}: {exc}",
+    # Bad values the client (or master_access, naming the option) refused, and local files
+    # such as a CA bundle it could not read.
+    "ValueError": "invalid setting: {exc}",
+    "OSError": "invalid setting: {exc}",
 }
 
 #: More specific messages for callers that hold a scheduler session and wait on it.

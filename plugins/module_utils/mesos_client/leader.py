@@ -10,6 +10,7 @@ by a deadline.
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -26,6 +27,8 @@ BACKOFF_START = 0.1
 BACKOFF_MAX = 2.0
 MAX_ATTEMPTS = 1000  # hard stop even if a clock misbehaves
 DEFAULT_ZK_TIMEOUT = 10.0
+# A DNS name or IPv4 address, or an IPv6 address (urlsplit strips its brackets).
+_HOST = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_.])?|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.%]*")
 
 
 # --- pure helpers (unit tested without I/O) ---------------------------------------------
@@ -37,7 +40,7 @@ def normalize_master_url(url: str, default_scheme: str = "http") -> str:
     if "://" not in text:
         text = f"{default_scheme}://{text}"
     parts = urlsplit(text)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    if parts.scheme not in ("http", "https") or not _HOST.fullmatch(parts.hostname or ""):
         raise ValueError(f"not a master URL: {_safe(text)!r} (expected http(s)://host:port)")
     try:
         port = parts.port
@@ -143,13 +146,16 @@ class LeaderLocator(Protocol):
 
 class StaticLeaderLocator:
     """Masters given as URLs. Starts with the first; a 307 hint inside the list is adopted,
-    a hint outside it is tried once; a failure moves on to the next master in the list."""
+    a hint outside it is tried once; a failure moves on to the next master in the list.
 
-    def __init__(self, urls: Sequence[str]) -> None:
+    ``scheme`` is for masters given as ``host:port``; a URL keeps its own scheme, and a 307's
+    protocol-relative ``Location`` gets the scheme of the master that sent it.
+    """
+
+    def __init__(self, urls: Sequence[str], scheme: str = "http") -> None:
         if not urls:
             raise ValueError("at least one master URL is needed")
-        self.urls = [normalize_master_url(url) for url in urls]
-        self._scheme = urlsplit(self.urls[0]).scheme
+        self.urls = [normalize_master_url(url, default_scheme=scheme) for url in urls]
         self._index = 0
         self._override: str | None = None
         self._lock = threading.Lock()
@@ -159,7 +165,7 @@ class StaticLeaderLocator:
             return self._override or self.urls[self._index]
 
     def moved(self, failed_url: str, hint: str | None) -> None:
-        leader = url_from_location(hint, self._scheme)
+        leader = url_from_location(hint, urlsplit(failed_url).scheme or "http")
         with self._lock:
             if leader is not None and leader != failed_url:
                 if leader in self.urls:
@@ -278,12 +284,18 @@ def _import_kazoo() -> dict[str, type]:
 def make_locator(
     masters: str | Sequence[str], scheme: str = "http", zk_timeout: float = DEFAULT_ZK_TIMEOUT
 ) -> LeaderLocator:
-    """A locator for ``masters``: ``"zk://..."``, ``"http://a:5050,http://b:5050"`` or a list."""
+    """A locator for ``masters``: ``"zk://..."``, ``"http://a:5050,http://b:5050"`` or a list.
+
+    ``scheme`` (``http`` or ``https``) is used for masters read from ZooKeeper (MasterInfo
+    has no scheme) and for masters given as ``host:port``.
+    """
+    if scheme not in ("http", "https"):
+        raise ValueError(f"scheme must be http or https, not {scheme!r}")
     if isinstance(masters, str):
         if masters.startswith("zk://"):
             return ZooKeeperLeaderLocator(masters, scheme=scheme, timeout=zk_timeout)
         masters = [part for part in masters.split(",") if part.strip()]
-    return StaticLeaderLocator(list(masters))
+    return StaticLeaderLocator(list(masters), scheme=scheme)
 
 
 # --- the retry loop ---------------------------------------------------------------------

@@ -20,6 +20,10 @@ class MasterNotConfigured(MesosError):
     """No master was given and neither ``$MESOS_MASTER`` nor the zk file names one."""
 
 
+#: Where :func:`locate_masters` found the masters when the option was not given.
+ENVIRONMENT_SOURCE = "the MESOS_MASTER environment variable"
+
+
 def resolve_masters(
     value: object, environ: Mapping[str, str], zk_file: str = ZK_FILE
 ) -> str | list[str]:
@@ -29,12 +33,21 @@ def resolve_masters(
     URL. Returns the ``zk://`` URL as a string, or the master URLs as a list (so callers can
     tell the two apart). Raises :class:`MasterNotConfigured` when none of the three says.
     """
+    return locate_masters(value, environ, zk_file)[0]
+
+
+def locate_masters(
+    value: object, environ: Mapping[str, str], zk_file: str = ZK_FILE
+) -> tuple[str | list[str], str | None]:
+    """:func:`resolve_masters` and where the answer came from: None for ``value`` itself,
+    else :data:`ENVIRONMENT_SOURCE` or ``zk_file`` (for messages)."""
+    source = None
     if value in (None, "", []):
-        value = environ.get("MESOS_MASTER", "").strip()
+        value, source = environ.get("MESOS_MASTER", "").strip(), ENVIRONMENT_SOURCE
     if not value:
         try:
             with open(zk_file, encoding="utf-8") as handle:
-                value = handle.read().strip()
+                value, source = handle.read().strip(), zk_file
         except OSError:
             value = ""
     if not value:
@@ -43,11 +56,11 @@ def resolve_masters(
             f"URLs or zk://host:2181/mesos), the MESOS_MASTER environment variable, or {zk_file}"
         )
     if isinstance(value, (list, tuple)):
-        return [str(item).strip() for item in value if str(item).strip()]
+        return [str(item).strip() for item in value if str(item).strip()], source
     text = str(value).strip()
     if text.startswith("zk://"):
-        return text
-    return [part.strip() for part in text.split(",") if part.strip()]
+        return text, source
+    return [part.strip() for part in text.split(",") if part.strip()], source
 
 
 def needs_kazoo(masters: str | list[str]) -> bool:

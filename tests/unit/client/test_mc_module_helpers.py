@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from mesos_client import (
     MasterNotConfigured,
+    OptionError,
     TLSVerificationRequired,
     attributes_dict,
     describe_masters,
@@ -138,6 +139,12 @@ EXPLAINED = [
     (MesosTimeout("slow"), f"Mesos client error talking to {WHERE}: slow"),
     (RecordIODecodeError("bad prefix"), f"Mesos client error talking to {WHERE}: bad prefix"),
     (MesosError("odd"), f"Mesos client error talking to {WHERE}: odd"),
+    (OptionError("timeout must be positive"), "invalid setting: timeout must be positive"),
+    (ValueError("bad id"), "invalid setting: bad id"),
+    (
+        FileNotFoundError(2, "No such file", "/ca.pem"),
+        "invalid setting: [Errno 2] No such file: '/ca.pem'",
+    ),
 ]
 
 
