@@ -83,9 +83,11 @@ test-molecule: venv
 test-e2e: venv
 	$(PYTEST) tests/e2e
 
-# Fault tests on the HA lab (inventories/local-ha): leader, ZooKeeper, agent and stream loss.
+# Fault tests on the HA lab (inventories/local-ha): leader, ZooKeeper, agent and stream loss,
+# lab restart. FAULTS_REPEAT rounds of each fault (make test: 2; more with FAULTS_REPEAT=N).
+FAULTS_REPEAT ?= 2
 test-faults: venv
-	$(PYTEST) tests/faults
+	FAULTS_REPEAT=$(FAULTS_REPEAT) $(PYTEST) tests/faults
 
 test: test-deps lint test-unit test-lab test-sim test-client test-modules test-infra test-roles test-molecule test-e2e test-faults
 	@echo "make test: all suites passed"
