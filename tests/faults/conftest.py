@@ -26,6 +26,7 @@ from faults_lab import (
     inventory_path,
     load_lab,
     make,
+    require_lab_addresses,
 )
 from faults_record import repeat_count
 from faults_steady import Nginx, is_converged, restore_everything, wait_until_steady
@@ -79,7 +80,10 @@ def ha_lab() -> Iterator[HaLab]:
     lab = load_lab(inventory_path())
     started_here = not all_machines_running(lab)
     try:
-        if started_here or not is_converged(lab):
+        if started_here:
+            make("lab", lab, MAKE_LAB_TIMEOUT)
+        require_lab_addresses(lab)
+        if not started_here and not is_converged(lab):
             make("lab", lab, MAKE_LAB_TIMEOUT)
         yield lab
     finally:

@@ -8,6 +8,7 @@ addresses. Machines are driven with the real ``python -m lab`` and ``make``.
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
 import signal
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from lab.constants import SUBNET as LAB_SUBNET
 from lab.network import require_lab_address
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -157,9 +159,16 @@ def load_lab(inventory: str) -> HaLab:
         zookeepers=zookeepers,
         agents=agents,
     )
+    outside = [a for a in lab.addresses if ipaddress.ip_address(a) not in LAB_SUBNET]
+    if outside:
+        raise LabCommandError(f"{inventory}: {outside} outside the lab subnet {LAB_SUBNET}")
+    return lab
+
+
+def require_lab_addresses(lab: HaLab) -> None:
+    """Before any traffic: every machine's address is on the lab's own bridge (up by now)."""
     for address in lab.addresses:
         require_lab_address(address)
-    return lab
 
 
 # --- machines and units ------------------------------------------------------------------
