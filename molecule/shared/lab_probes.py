@@ -9,11 +9,13 @@ molecule/shared on the verifier's PYTHONPATH).
 from __future__ import annotations
 
 import contextlib
+import json
 import socket
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import requests
 from kazoo.client import KazooClient
 
 from lab.network import require_lab_address
@@ -75,4 +77,21 @@ def wait_until(condition: Callable[[], bool], timeout: float, interval: float = 
             return True
         if time.monotonic() + interval > deadline:
             return False
+        time.sleep(interval)
+
+
+def wait_for(condition: Callable[[], Any], timeout: float, what: str, interval: float = 1.0):
+    """Poll ``condition`` until it returns something truthy; fail naming ``what``."""
+    deadline = time.monotonic() + timeout
+    last_error: Exception | None = None
+    while True:
+        try:
+            value = condition()
+        except (requests.RequestException, OSError, KeyError, json.JSONDecodeError) as exc:
+            last_error, value = exc, None
+        if value:
+            return value
+        if time.monotonic() >= deadline:
+            detail = f" (last error: {last_error})" if last_error else ""
+            raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}{detail}")
         time.sleep(interval)

@@ -6,9 +6,6 @@ timeout; every wait is bounded.
 
 from __future__ import annotations
 
-import json
-import time
-from collections.abc import Callable
 from typing import Any
 
 import requests
@@ -96,20 +93,3 @@ def main_pid_cmdline(host: Any, unit: str) -> list[str]:
     pid = int(host.check_output(f"systemctl show --property=MainPID --value {unit}"))
     assert pid > 0, f"{unit} has no main process"
     return host.file(f"/proc/{pid}/cmdline").content_string.rstrip("\0").split("\0")
-
-
-def wait_for(condition: Callable[[], Any], timeout: float, what: str, interval: float = 1.0):
-    """Poll ``condition`` until it returns something truthy; fail naming ``what``."""
-    deadline = time.monotonic() + timeout
-    last_error: Exception | None = None
-    while True:
-        try:
-            value = condition()
-        except (requests.RequestException, OSError, KeyError, json.JSONDecodeError) as exc:
-            last_error, value = exc, None
-        if value:
-            return value
-        if time.monotonic() >= deadline:
-            detail = f" (last error: {last_error})" if last_error else ""
-            raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}{detail}")
-        time.sleep(interval)

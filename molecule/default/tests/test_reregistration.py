@@ -15,6 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import lab_probes
 import mesos_probes
 import pytest
 
@@ -60,7 +61,7 @@ def registered_agent(attributes: str) -> dict:
             return agents[0]
         return None
 
-    return mesos_probes.wait_for(
+    return lab_probes.wait_for(
         listed, REGISTRATION_TIMEOUT, f"the agent registered with attributes {attributes}"
     )
 
@@ -86,7 +87,7 @@ def test_agent_refuses_changed_attributes_without_the_cleanup(host):
             log = host.check_output(f"journalctl --unit mesos-agent --since '{since}' --no-pager")
             return "Incompatible agent info" in log
 
-        mesos_probes.wait_for(refused, 60, "the agent to refuse its changed attributes")
+        lab_probes.wait_for(refused, 60, "the agent to refuse its changed attributes")
         agents = mesos_probes.active_agents(MASTER_ADDRESS, AGENT_ADDRESS)
         assert all("zone:by-hand" not in mesos_probes.attributes_text(a) for a in agents)
     finally:

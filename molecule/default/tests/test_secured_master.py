@@ -14,6 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import lab_probes
 import mesos_probes
 import pytest
 import requests
@@ -92,12 +93,12 @@ def test_framework_authentication_on_and_off(host, inventory):
         def answers(auth, status):
             return lambda: subscribe_status(auth)[0] == status
 
-        mesos_probes.wait_for(answers(None, 401), 60, "401 for an anonymous SUBSCRIBE")
+        lab_probes.wait_for(answers(None, 401), 60, "401 for an anonymous SUBSCRIBE")
         assert subscribe_status(None)[1] == 'Basic realm="mesos-master-scheduler"'
         assert subscribe_status((PRINCIPAL, "wrong-" + secret))[0] == 401
-        mesos_probes.wait_for(answers((PRINCIPAL, secret), 200), 30, "200 with the credentials")
+        lab_probes.wait_for(answers((PRINCIPAL, secret), 200), 30, "200 with the credentials")
     finally:
         converge_masters(inventory)
     assert not host.file("/etc/mesos/credentials.json").exists
     assert not host.file("/etc/mesos-master/?authenticate_http_frameworks").exists
-    mesos_probes.wait_for(lambda: subscribe_status(None)[0] == 200, 60, "anonymous SUBSCRIBE")
+    lab_probes.wait_for(lambda: subscribe_status(None)[0] == 200, 60, "anonymous SUBSCRIBE")

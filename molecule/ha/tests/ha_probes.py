@@ -7,10 +7,7 @@ timeout; every wait is bounded. ``ca`` is the path of the CA bundle to verify wi
 
 from __future__ import annotations
 
-import json
 import os
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -103,20 +100,3 @@ def running_tasks(name: str, ca: str | None) -> list[dict[str, Any]]:
     """The tasks called ``name`` the leading master knows as TASK_RUNNING."""
     tasks = operator_call("GET_TASKS", ca)["get_tasks"].get("tasks", [])
     return [task for task in tasks if task["name"] == name and task["state"] == "TASK_RUNNING"]
-
-
-def wait_for(condition: Callable[[], Any], timeout: float, what: str, interval: float = 1.0):
-    """Poll ``condition`` until it returns something truthy; fail naming ``what``."""
-    deadline = time.monotonic() + timeout
-    last_error: Exception | None = None
-    while True:
-        try:
-            value = condition()
-        except (requests.RequestException, OSError, KeyError, json.JSONDecodeError) as exc:
-            last_error, value = exc, None
-        if value:
-            return value
-        if time.monotonic() >= deadline:
-            detail = f" (last error: {last_error})" if last_error else ""
-            raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}{detail}")
-        time.sleep(interval)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ha_probes
+import lab_probes
 
 testinfra_hosts = ["ansible://mesos_agents"]
 
@@ -32,4 +33,4 @@ def test_both_agents_registered_with_their_racks(ca):
         }
         return listed if listed == ha_probes.AGENTS else None
 
-    ha_probes.wait_for(registered, 60, f"the agents {ha_probes.AGENTS} registered")
+    lab_probes.wait_for(registered, 60, f"the agents {ha_probes.AGENTS} registered")

@@ -48,7 +48,7 @@ def single_leader(ca: str | None) -> str:
         leading = [m for m, (status, _) in answers.items() if status == 200]
         return leading[0] if len(leading) == 1 else None
 
-    return ha_probes.wait_for(leader, 60, "exactly one leading master")
+    return lab_probes.wait_for(leader, 60, "exactly one leading master")
 
 
 def test_exactly_one_master_leads_and_the_others_redirect_to_it(ca):

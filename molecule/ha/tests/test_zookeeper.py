@@ -38,4 +38,4 @@ def test_one_leader_and_two_followers():
         found = sorted(mode(address) for address in ha_probes.MASTERS)
         return found if found == ["follower", "follower", "leader"] else None
 
-    ha_probes.wait_for(modes, 60, "a 3-node ensemble with one leader and two followers")
+    lab_probes.wait_for(modes, 60, "a 3-node ensemble with one leader and two followers")
