@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -55,6 +54,8 @@ def clean_environment(extra: dict[str, str]) -> dict[str, str]:
 class TlsSimProcess(SimProcess):
     """A SimProcess started with ``env`` and probed over ``https`` (``verify``: CA path)."""
 
+    health_poll_interval = 0.1
+
     def __init__(
         self,
         role: str,
@@ -76,39 +77,13 @@ class TlsSimProcess(SimProcess):
         """``https://127.0.0.1:PORT`` (``http`` when SSL is off for this process)."""
         return f"{self.scheme}://{self.address}"
 
-    def start(self, wait: bool = True) -> TlsSimProcess:
-        """Start with this process's environment; with ``wait``, until /health answers."""
-        if self.running:
-            return self
-        with open(self.log_path, "ab") as log:
-            log.write(f"\n==== start: {' '.join(self.command())}\n".encode())
-            log.flush()
-            self.process = subprocess.Popen(
-                self.command(),
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
-                cwd=str(REPO_ROOT),
-                env=clean_environment(self.env),
-                start_new_session=True,
-            )
-        if wait:
-            self.wait_healthy()
-        return self
+    def environment(self) -> dict[str, str]:
+        """This process's environment, without the runner's SSL variables."""
+        return clean_environment(self.env)
 
-    def wait_healthy(self, timeout: float = START_TIMEOUT) -> None:
-        """Wait until GET /health over TLS answers 200 (raises with the log tail otherwise)."""
-
-        def healthy() -> bool:
-            if self.process is None or self.process.poll() is not None:
-                code = None if self.process is None else self.process.returncode
-                raise RuntimeError(f"mesos_sim {self.role} exited with {code}:\n{self.log_tail()}")
-            return self.get("/health").status_code == 200
-
-        try:
-            wait_until(healthy, timeout, 0.1, f"{self.role} {self.url}/health")
-        except AssertionError as exc:
-            raise AssertionError(f"{exc}\n{self.log_tail()}") from None
+    def answers_health(self) -> bool:
+        """True when GET /health over TLS answers 200."""
+        return self.get("/health").status_code == 200
 
     def get(self, path: str, **kwargs: object) -> requests.Response:
         """GET ``path`` with the cluster's CA (and client certificate), no redirects followed."""

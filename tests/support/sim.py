@@ -51,6 +51,8 @@ class SimProcess:
     ``flags`` maps flag names (without ``--``) to values; ``None`` means a bare boolean flag.
     """
 
+    health_poll_interval = 0.05
+
     def __init__(self, role: str, flags: dict[str, str | None], log_path: Path) -> None:
         self.role = role
         self.flags = dict(flags)
@@ -82,11 +84,7 @@ class SimProcess:
         """Start the process; with ``wait``, block until GET /health answers 200."""
         if self.running:
             return self
-        env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join(
-            p for p in (str(REPO_ROOT), env.get("PYTHONPATH", "")) if p
-        )
-        env["PYTHONUNBUFFERED"] = "1"
+        env = self.environment()
         with open(self.log_path, "ab") as log:
             log.write(f"\n==== start: {' '.join(self.command())}\n".encode())
             log.flush()
@@ -103,6 +101,19 @@ class SimProcess:
             self.wait_healthy()
         return self
 
+    def environment(self) -> dict[str, str]:
+        """The process's environment: the runner's, with the repository on PYTHONPATH."""
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(
+            p for p in (str(REPO_ROOT), env.get("PYTHONPATH", "")) if p
+        )
+        env["PYTHONUNBUFFERED"] = "1"
+        return env
+
+    def answers_health(self) -> bool:
+        """True when GET /health answers 200."""
+        return http_status(self.url + "/health", timeout=1.0) == 200
+
     def wait_healthy(self, timeout: float = START_TIMEOUT) -> None:
         """Wait until GET /health answers 200 (raises with the log tail otherwise)."""
 
@@ -110,10 +121,12 @@ class SimProcess:
             if self.process is None or self.process.poll() is not None:
                 code = None if self.process is None else self.process.returncode
                 raise RuntimeError(f"mesos_sim {self.role} exited with {code}:\n{self.log_tail()}")
-            return http_status(self.url + "/health", timeout=1.0) == 200
+            return self.answers_health()
 
         try:
-            wait_until(healthy, timeout, 0.05, f"{self.role} {self.url}/health")
+            wait_until(
+                healthy, timeout, self.health_poll_interval, f"{self.role} {self.url}/health"
+            )
         except AssertionError as exc:
             raise AssertionError(f"{exc}\n{self.log_tail()}") from None
 
