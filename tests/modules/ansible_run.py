@@ -59,6 +59,13 @@ class AnsibleRun:
         )
 
 
+def ok(run: AnsibleRun) -> dict[str, Any]:
+    """The run's module result, asserting it did not fail."""
+    result = run.result
+    assert not result.get("failed"), run.describe()
+    return result
+
+
 def ansible_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     """Environment for the CLIs: the project's ansible.cfg, JSON output, no stray MESOS_MASTER."""
     env = {k: v for k, v in os.environ.items() if k != "MESOS_MASTER"}

@@ -2,14 +2,8 @@
 
 from __future__ import annotations
 
-from .ansible_run import adhoc
+from .ansible_run import adhoc, ok
 from .cluster_checks import frameworks_named
-
-
-def ok(run) -> dict:
-    result = run.result
-    assert not result.get("failed"), run.describe()
-    return result
 
 
 def test_mesos_info_reads_the_cluster(master) -> None:

@@ -14,7 +14,7 @@ from tests.support.ports import free_port
 from tests.support.sim import SimCluster
 from tests.support.wait import wait_until
 
-from .ansible_run import adhoc
+from .ansible_run import adhoc, ok
 from .cluster_checks import (
     frameworks_named,
     http_body,
@@ -39,12 +39,6 @@ def web_args(master: str, **extra) -> dict:
     }
     args.update(extra)
     return args
-
-
-def ok(run) -> dict:
-    result = run.result
-    assert not result.get("failed"), run.describe()
-    return result
 
 
 def test_launch_is_idempotent_and_absent_kills(master, operator_factory) -> None:

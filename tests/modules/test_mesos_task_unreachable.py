@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from tests.support.sim import SimCluster
 from tests.support.wait import wait_until
 
-from .ansible_run import adhoc
+from .ansible_run import adhoc, ok
 from .cluster_checks import LIVE_STATES, live_tasks, tasks_named
 
 SLEEP = "exec sleep 600"
@@ -38,12 +38,6 @@ def sleeper_args(master: str, **extra) -> dict:
     }
     args.update(extra)
     return args
-
-
-def ok(run) -> dict:
-    result = run.result
-    assert not result.get("failed"), run.describe()
-    return result
 
 
 def agent_index(cluster: SimCluster, agent_id: str) -> int:
