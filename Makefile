@@ -8,8 +8,12 @@ VENV        := .venv
 BIN         := $(VENV)/bin
 INVENTORY   ?= inventories/local
 MESOS_FLAVOR ?=
+# MESOS_DEB=<path to a .deb on this host>: real Apache Mesos from that package (package flavor).
+MESOS_DEB   ?=
+# Real Apache Mesos for the tests: MESOS_DEB, else the package in ../shared/mesos/ (CI has one).
+REAL_MESOS_DEB := $(abspath $(or $(MESOS_DEB),$(firstword $(wildcard ../shared/mesos/*.deb))))
 PYTEST      := $(BIN)/pytest
-FLAVOR_ARG  := $(if $(MESOS_FLAVOR),-e mesos_flavor=$(MESOS_FLAVOR),)
+FLAVOR_ARG  := $(if $(MESOS_DEB),-e mesos_flavor=package -e mesos_deb=$(abspath $(MESOS_DEB)),$(if $(MESOS_FLAVOR),-e mesos_flavor=$(MESOS_FLAVOR),))
 # What the host needs beyond the lab tool's own packages (`python -m lab host-deps`):
 # the venv, and for the tests a real ZooKeeper, nginx, openssl and python3-apt.
 VENV_PACKAGES := python3-venv
@@ -19,7 +23,7 @@ export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
 .PHONY: help venv host-deps test-deps lab lab-down lab-status lint test test-unit test-sim test-client \
-        test-modules test-infra test-roles test-lab test-molecule test-e2e test-faults bench
+        test-modules test-infra test-roles test-lab test-molecule test-molecule-real test-e2e test-faults bench
 
 help:
 	@echo "make lab        venv, host packages, lab machines, site.yml (INVENTORY=$(INVENTORY))"
@@ -78,7 +82,16 @@ test-lab: venv
 	$(PYTEST) tests/lab
 
 test-molecule: venv
-	cd $(CURDIR) && $(BIN)/molecule test --all
+	cd $(CURDIR) && $(BIN)/molecule test --all --exclude real
+	$(MAKE) test-molecule-real
+
+# The seed cluster on real Apache Mesos (scenario real), when a package is at hand.
+test-molecule-real: venv
+ifeq ($(REAL_MESOS_DEB),)
+	@echo "molecule real: not run: no Mesos .deb (set MESOS_DEB=<path> or put one in ../shared/mesos/)"
+else
+	cd $(CURDIR) && MESOS_DEB=$(REAL_MESOS_DEB) $(BIN)/molecule test -s real
+endif
 
 test-e2e: venv
 	$(PYTEST) tests/e2e

@@ -1,4 +1,7 @@
-"""The simulator flavor's mesos-init-wrapper turns the same files as Apache's into flags.
+"""The role's mesos-init-wrapper turns the same files as Apache's into flags.
+
+The role installs it for mesos_sim and for packages without a wrapper of their own (a plain
+Apache Mesos build); it then runs the simulator, or the daemons where the package put them.
 
 The role's templates are rendered with Ansible, then the wrapper runs in a private mount
 namespace whose /etc is an overlay (writes land in a temp dir, never in the host's /etc) and
@@ -22,11 +25,18 @@ REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 TEMPLATES = REPO / "roles/mesos_common/templates"
 RENDERED = {
-    "wrapper": "mesos-init-wrapper.sim.j2",
+    "wrapper": "mesos-init-wrapper.j2",
     "default-mesos": "default-mesos.j2",
     "default-mesos-master": "default-mesos-master.j2",
     "default-mesos-agent": "default-mesos-agent.j2",
-    "unit": "mesos-sim.service.j2",
+    "unit": "mesos.service.j2",
+}
+# What tasks/package_layout.yml reports for a package with daemons but no wrapper or units.
+PACKAGE_LAYOUT = {
+    "daemons": {"master": "/opt/mesos/sbin/mesos-master", "agent": "/opt/mesos/sbin/mesos-agent"},
+    "package": "mesos",
+    "wrapper": None,
+    "units": {"master": None, "agent": None},
 }
 RECORDER = """#!/bin/sh
 # Stand-in for /opt/mesos_sim/venv/bin/python: record argv and MESOS_* and LIBPROCESS_*
@@ -60,6 +70,21 @@ def rendered(tmp_path_factory) -> Path:
         }
         for name, src in RENDERED.items()
     ]
+    tasks += [
+        {
+            "name": f"Render the {name} of a package without one",
+            "ansible.builtin.template": {
+                "src": str(TEMPLATES / src),
+                "dest": str(out / f"{name}-package"),
+            },
+            "vars": {
+                "item": "agent",
+                "mesos_common_flavor": "package",
+                "mesos_common_package_layout": PACKAGE_LAYOUT,
+            },
+        }
+        for name, src in (("wrapper", RENDERED["wrapper"]), ("unit", RENDERED["unit"]))
+    ]
     tasks.append(
         {
             "name": "Render default-mesos with TLS on",
@@ -80,8 +105,10 @@ def rendered(tmp_path_factory) -> Path:
             "hosts": "localhost",
             "connection": "local",
             "gather_facts": False,
+            "vars_files": [str(REPO / "roles/mesos_common/vars/main.yml")],
             "vars": {
                 "ansible_python_interpreter": sys.executable,
+                "mesos_common_flavor": "simulator",
                 "mesos_common_sim_prefix": "/opt/mesos_sim",
                 "mesos_common_ulimit": "-n 4096",
                 "mesos_common_log_dir": "",
@@ -107,8 +134,13 @@ def rendered(tmp_path_factory) -> Path:
     return out
 
 
-def run_wrapper(tmp_path: Path, rendered: Path, files: dict[str, str], *args: str):
-    """Run the rendered wrapper with ``files`` ({path under /etc: content}) in place."""
+def run_wrapper(
+    tmp_path: Path, rendered: Path, files: dict[str, str], *args: str, wrapper: str = "wrapper"
+):
+    """Run the rendered wrapper with ``files`` ({path under /etc: content}) in place.
+
+    The simulator's python and the package's daemons are all the recorder.
+    """
     upper, work, record = tmp_path / "upper", tmp_path / "work", tmp_path / "record.json"
     upper.mkdir()
     work.mkdir()
@@ -127,9 +159,11 @@ def run_wrapper(tmp_path: Path, rendered: Path, files: dict[str, str], *args: st
     script = f"""set -e
 mount -t overlay overlay -o lowerdir=/etc,upperdir={upper},workdir={work} /etc
 mount -t tmpfs tmpfs /opt
-mkdir -p /opt/mesos_sim/venv/bin
+mkdir -p /opt/mesos_sim/venv/bin /opt/mesos/sbin
 cp {tmp_path / "python"} /opt/mesos_sim/venv/bin/python
-exec bash {rendered / "wrapper"} "$@"
+cp {tmp_path / "python"} /opt/mesos/sbin/mesos-master
+cp {tmp_path / "python"} /opt/mesos/sbin/mesos-agent
+exec bash {rendered / wrapper} "$@"
 """
     result = subprocess.run(
         ["unshare", "--mount", "--propagation", "private", "bash", "-c", script, "wrap", *args],
@@ -255,3 +289,35 @@ def test_units_run_the_wrapper(rendered):
     unit = (rendered / "unit").read_text()
     assert "ExecStart=/usr/bin/mesos-init-wrapper agent" in unit.splitlines()
     assert "WantedBy=multi-user.target" in unit.splitlines()
+
+
+def test_package_wrapper_runs_the_packaged_daemon(tmp_path, rendered):
+    result, recorded = run_wrapper(
+        tmp_path,
+        rendered,
+        {
+            "mesos/zk": "zk://10.0.0.1:2181/mesos\n",
+            "mesos-agent/launcher": "posix\n",
+            "mesos-agent/?no-systemd_enable_support": "",
+            "mesos-agent/attributes/rack": "r2d2\n",
+        },
+        "agent",
+        wrapper="wrapper-package",
+    )
+    assert result.returncode == 0, result.stderr
+    assert recorded["argv"] == [
+        "--master=zk://10.0.0.1:2181/mesos",
+        "--no-systemd_enable_support",
+        "--launcher=posix",
+        "--attributes=rack:r2d2",
+    ]
+
+
+def test_package_agent_unit_keeps_tasks_across_restarts(rendered):
+    package_unit = (rendered / "unit-package").read_text().splitlines()
+    assert "ExecStart=/usr/bin/mesos-init-wrapper agent" in package_unit
+    assert "Description=Mesos Agent (Apache Mesos)" in package_unit
+    assert "KillMode=process" in package_unit
+    simulator_unit = (rendered / "unit").read_text().splitlines()
+    assert "Description=Mesos Agent (mesos_sim simulator)" in simulator_unit
+    assert "KillMode=process" not in simulator_unit

@@ -1,0 +1,3 @@
+"""Scenario real: the seed cluster's nginx checks (molecule/shared/seed_checks/nginx.py)."""
+
+from seed_checks.nginx import *  # noqa: F403
