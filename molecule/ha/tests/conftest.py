@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import ha_probes
 import pytest
 import yaml
 
-SCENARIO_VARS = Path(__file__).resolve().parents[1] / "inventory" / "group_vars" / "all.yml"
+SCENARIO_VARS = ha_probes.INVENTORY / "group_vars" / "all.yml"
 
 
 @pytest.fixture(scope="session")

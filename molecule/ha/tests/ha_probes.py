@@ -3,6 +3,10 @@
 Every request goes to an address checked by ``lab.network.require_lab_address`` and has a
 timeout; every wait is bounded. ``ca`` is the path of the CA bundle to verify with, or
 ``None`` for plain http (the scenario with TLS off).
+
+The addresses come from the scenario's inventory, or from the one ``HA_INVENTORY`` names (an
+inventory directory such as ``inventories/local-ha``): the same checks then verify the HA lab
+that ``make lab INVENTORY=inventories/local-ha`` built, with either flavor.
 """
 
 from __future__ import annotations
@@ -12,11 +16,30 @@ from pathlib import Path
 from typing import Any
 
 import requests
+import yaml
 
 from lab.network import require_lab_address
 
-MASTERS = ("192.168.33.50", "192.168.33.51", "192.168.33.52")
-AGENTS = {"192.168.33.53": "rack:r2d2;pod:demo,dev", "192.168.33.54": "rack:c3po"}
+INVENTORY = Path(
+    os.environ.get("HA_INVENTORY") or Path(__file__).resolve().parents[1] / "inventory"
+)
+
+
+def _group_hosts(group: str) -> dict[str, dict]:
+    listing = yaml.safe_load((INVENTORY / "hosts.yml").read_text(encoding="utf-8"))
+    return listing["all"]["children"][group]["hosts"]
+
+
+def _attributes_text(attributes: dict[str, str]) -> str:
+    return ";".join(f"{name}:{value}" for name, value in attributes.items())
+
+
+MASTERS = tuple(host["ansible_host"] for host in _group_hosts("mesos_masters").values())
+# agent address -> its --attributes, as the master reports them.
+AGENTS = {
+    host["ansible_host"]: _attributes_text(host["mesos_agent_attributes"])
+    for host in _group_hosts("mesos_agents").values()
+}
 MASTER_PORT = 5050
 AGENT_PORT = 5051
 ZOOKEEPER_PORT = 2181
