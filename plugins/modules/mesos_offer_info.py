@@ -1,4 +1,7 @@
 #!/usr/bin/python
+# Copyright: (c) 2026, mesos-lab maintainers
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Ansible module mesos_offer_info: what the Mesos agents offer right now."""
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ version_added: "1.0.0"
 author:
   - mesos-lab contributors
 extends_documentation_fragment:
-  - mesos
+  - mesoslab.mesos.mesos
 options:
   timeout:
     description: Seconds to wait for offers.
@@ -54,13 +57,13 @@ attributes:
   diff_mode:
     support: none
 seealso:
-  - module: mesos_task
-  - module: mesos_info
+  - module: mesoslab.mesos.mesos_task
+  - module: mesoslab.mesos.mesos_info
 """
 
 EXAMPLES = r"""
 - name: What do the agents offer?
-  mesos_offer_info:
+  mesoslab.mesos.mesos_offer_info:
     timeout: 5
   register: offers
 
@@ -69,7 +72,7 @@ EXAMPLES = r"""
     var: offers.offers[0].resources.ports
 
 # ad hoc, on the masters (master from /etc/mesos/zk):
-#   ansible mesos_masters -m mesos_offer_info
+#   ansible mesos_masters -m mesoslab.mesos.mesos_offer_info
 """
 
 RETURN = r"""
@@ -114,7 +117,7 @@ import traceback
 from ansible.module_utils.basic import AnsibleModule, _load_params, missing_required_lib
 
 try:
-    from ansible.module_utils.mesos_client import (
+    from ansible_collections.mesoslab.mesos.plugins.module_utils.mesos_client import (
         FrameworkInfo,
         MesosError,
         MesosTimeout,

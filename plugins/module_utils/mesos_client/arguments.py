@@ -1,3 +1,6 @@
+# Copyright: (c) 2026, mesos-lab maintainers
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Type checks on a module's arguments as the user gave them, before ansible-core converts them.
 
 ansible-core turns a dict or a list given for a ``type: str`` (or ``path``) option into its

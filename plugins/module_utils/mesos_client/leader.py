@@ -1,3 +1,6 @@
+# Copyright: (c) 2026, mesos-lab maintainers
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Finding the leading master: from a list of master URLs or from ZooKeeper.
 
 A master that is not the leader answers 307 with a protocol-relative ``Location``. We never
