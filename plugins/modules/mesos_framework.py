@@ -22,7 +22,7 @@ description:
     I(framework_id) or by I(name). Mesos kills every task of the framework.
 version_added: "1.0.0"
 author:
-  - mesos-lab contributors
+  - mesos-lab maintainers (@mesoslab)
 extends_documentation_fragment:
   - mesoslab.mesos.mesos
 options:
@@ -67,6 +67,7 @@ attributes:
     description: Reads the framework list; never subscribes or tears down.
   diff_mode:
     support: none
+    description: The module reports no diff.
 seealso:
   - module: mesoslab.mesos.mesos_task
   - module: mesoslab.mesos.mesos_info
@@ -112,6 +113,8 @@ from ansible.module_utils.basic import AnsibleModule, _load_params, missing_requ
 
 try:
     from ansible_collections.mesoslab.mesos.plugins.module_utils.mesos_client import (
+        REQUESTS_IMPORT_ERROR,
+        REQUESTS_IMPORT_TRACE,
         FrameworkInfo,
         MesosError,
         check_arguments,
@@ -128,8 +131,8 @@ except ImportError as import_error:
         return None, spec
 
 else:
-    CLIENT_IMPORT_ERROR = None
-    CLIENT_IMPORT_TRACE = None
+    CLIENT_IMPORT_ERROR = REQUESTS_IMPORT_ERROR  # None when requests is there
+    CLIENT_IMPORT_TRACE = REQUESTS_IMPORT_TRACE
 
 
 class FrameworkFailure(Exception):

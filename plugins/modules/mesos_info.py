@@ -17,7 +17,7 @@ description:
   - Read-only; the same in check mode.
 version_added: "1.0.0"
 author:
-  - mesos-lab contributors
+  - mesos-lab maintainers (@mesoslab)
 extends_documentation_fragment:
   - mesoslab.mesos.mesos
 options:
@@ -38,6 +38,7 @@ attributes:
     description: Read-only.
   diff_mode:
     support: none
+    description: The module reports no diff.
 seealso:
   - module: mesoslab.mesos.mesos_task
   - module: mesoslab.mesos.mesos_offer_info
@@ -161,6 +162,8 @@ from ansible.module_utils.basic import AnsibleModule, _load_params, missing_requ
 
 try:
     from ansible_collections.mesoslab.mesos.plugins.module_utils.mesos_client import (
+        REQUESTS_IMPORT_ERROR,
+        REQUESTS_IMPORT_TRACE,
         MesosError,
         attributes_dict,
         check_arguments,
@@ -178,8 +181,8 @@ except ImportError as import_error:
         return None, spec
 
 else:
-    CLIENT_IMPORT_ERROR = None
-    CLIENT_IMPORT_TRACE = None
+    CLIENT_IMPORT_ERROR = REQUESTS_IMPORT_ERROR  # None when requests is there
+    CLIENT_IMPORT_TRACE = REQUESTS_IMPORT_TRACE
 
 
 def _value(obj, key):

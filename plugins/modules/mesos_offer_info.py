@@ -19,7 +19,7 @@ description:
   - Collection stops early once every active agent has made an offer.
 version_added: "1.0.0"
 author:
-  - mesos-lab contributors
+  - mesos-lab maintainers (@mesoslab)
 extends_documentation_fragment:
   - mesoslab.mesos.mesos
 options:
@@ -56,6 +56,7 @@ attributes:
     description: Only reads; a short-lived framework is registered and torn down either way.
   diff_mode:
     support: none
+    description: The module reports no diff.
 seealso:
   - module: mesoslab.mesos.mesos_task
   - module: mesoslab.mesos.mesos_info
@@ -118,6 +119,8 @@ from ansible.module_utils.basic import AnsibleModule, _load_params, missing_requ
 
 try:
     from ansible_collections.mesoslab.mesos.plugins.module_utils.mesos_client import (
+        REQUESTS_IMPORT_ERROR,
+        REQUESTS_IMPORT_TRACE,
         FrameworkInfo,
         MesosError,
         MesosTimeout,
@@ -137,8 +140,8 @@ except ImportError as import_error:
         return None, spec
 
 else:
-    CLIENT_IMPORT_ERROR = None
-    CLIENT_IMPORT_TRACE = None
+    CLIENT_IMPORT_ERROR = REQUESTS_IMPORT_ERROR  # None when requests is there
+    CLIENT_IMPORT_TRACE = REQUESTS_IMPORT_TRACE
 
 OPERATOR_TIMEOUT = 15.0
 FRAMEWORK_CREDENTIALS = "framework.principal and framework.secret"

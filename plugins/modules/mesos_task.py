@@ -42,7 +42,7 @@ description:
     warns. Remove it with I(state=absent), then apply I(state=present) again.
 version_added: "1.0.0"
 author:
-  - mesos-lab contributors
+  - mesos-lab maintainers (@mesoslab)
 extends_documentation_fragment:
   - mesoslab.mesos.mesos
 options:
@@ -391,6 +391,8 @@ from ansible.module_utils.basic import AnsibleModule, _load_params, missing_requ
 
 try:
     from ansible_collections.mesoslab.mesos.plugins.module_utils.mesos_client import (
+        REQUESTS_IMPORT_ERROR,
+        REQUESTS_IMPORT_TRACE,
         Constraint,
         FrameworkInfo,
         MesosError,
@@ -427,8 +429,8 @@ except ImportError as import_error:
     LIVE_STATES = KILLABLE_STATES = TERMINAL_STATES = frozenset()  # main() fails first
 
 else:
-    CLIENT_IMPORT_ERROR = None
-    CLIENT_IMPORT_TRACE = None
+    CLIENT_IMPORT_ERROR = REQUESTS_IMPORT_ERROR  # None when requests is there
+    CLIENT_IMPORT_TRACE = REQUESTS_IMPORT_TRACE
 
 TASK_LISTS = ("pending_tasks", "tasks", "unreachable_tasks", "completed_tasks")
 SPEC_LABEL = "mesos-lab.spec"

@@ -69,6 +69,7 @@ from .offers import (
 )
 from .operator import OperatorClient
 from .recordio import RecordIODecoder, encode
+from .requests_import import REQUESTS_IMPORT_ERROR, REQUESTS_IMPORT_TRACE
 from .scheduler import SchedulerSession, Subscription
 from .task_copies import (
     copies_of,
@@ -85,6 +86,8 @@ from .transport import Credentials
 
 __all__ = [
     "EVENT_TYPES",
+    "REQUESTS_IMPORT_ERROR",
+    "REQUESTS_IMPORT_TRACE",
     "AuthenticationFailed",
     "CallRejected",
     "ConnectionFailed",

@@ -21,9 +21,8 @@ from dataclasses import dataclass
 from typing import Protocol
 from urllib.parse import unquote, urlsplit
 
-import requests
-
 from .errors import ConnectionFailed, LeaderNotFound, MesosError, RedirectError, TLSError
+from .requests_import import requests
 
 ZNODE_PREFIX = "json.info_"
 BACKOFF_START = 0.1

@@ -146,7 +146,7 @@ def _set_check(constraint: Constraint, attribute: Mapping[str, Any]) -> str | No
 
 
 def _parse_range(text: str) -> tuple[int, int]:
-    begin, _, end = text.strip().strip("[]").partition("-")
+    begin, _dash, end = text.strip().strip("[]").partition("-")
     low = int(begin)
     return low, int(end) if end else low
 

@@ -14,10 +14,9 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-import requests
-
 from .errors import AuthenticationFailed, CallRejected, MesosError
 from .leader import LeaderLocator, make_locator, send_to_leader
+from .requests_import import requests
 from .transport import Credentials, Transport
 
 OPERATOR_PATH = "/api/v1"

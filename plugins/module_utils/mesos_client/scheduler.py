@@ -27,8 +27,6 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import requests
-
 from . import calls
 from .errors import (
     AuthenticationFailed,
@@ -46,6 +44,7 @@ from .events import Event, EventDecodeError, EventDispatcher, parse_event
 from .framework import FrameworkInfo
 from .leader import LeaderLocator, backoff_delays, make_locator, send_to_leader
 from .recordio import DEFAULT_MAX_RECORD_SIZE, RecordIODecoder
+from .requests_import import requests
 from .transport import (
     Credentials,
     Transport,

@@ -18,9 +18,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-import requests
-
 from .errors import ConnectionFailed, MesosTimeout, TLSError
+from .requests_import import requests
 
 JSON = "application/json"
 _ERRNO = re.compile(r"\[Errno -?\d+\] [^'\")]+")
