@@ -23,7 +23,8 @@ export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
 .PHONY: help venv host-deps test-deps lab lab-down lab-status lint test test-unit test-sim test-client \
-        test-modules test-infra test-roles test-lab test-molecule test-molecule-real verify-ha-lab test-e2e test-faults bench
+        test-modules test-infra test-roles test-lab test-molecule test-molecule-real verify-ha-lab test-e2e test-faults bench \
+        collection test-collection test-sanity test-pythons
 
 help:
 	@echo "make lab        venv, host packages, lab machines, site.yml (INVENTORY=$(INVENTORY))"
@@ -109,8 +110,39 @@ FAULTS_REPEAT ?= 2
 test-faults: venv
 	FAULTS_REPEAT=$(FAULTS_REPEAT) $(PYTEST) tests/faults
 
-test: test-deps lint test-unit test-lab test-sim test-client test-modules test-infra test-roles test-molecule test-e2e test-faults
+test: test-deps lint test-unit test-pythons test-sanity test-collection test-lab test-sim test-client test-modules test-infra test-roles test-molecule test-e2e test-faults
 	@echo "make test: all suites passed"
+
+# The collection mesoslab.mesos (galaxy.yml) as a tarball in dist/.
+collection: venv
+	$(BIN)/ansible-galaxy collection build --force --output-path dist
+
+# The tarball installed into a fresh collections path, used by FQCN with an empty ansible.cfg.
+test-collection: venv
+	$(PYTEST) tests/collection
+
+# ansible-test sanity on the built collection, offline (scripts/collection-sanity says how):
+# every test on the controller's Python, compile and import on 3.9, 3.10, 3.12, 3.13 too.
+test-sanity: venv
+	scripts/collection-sanity
+
+# The client's unit tests on the managed nodes' oldest and newest Python (pyenv interpreters,
+# each in its own venv under .cache/ with requirements-managed-nodes.txt).
+MANAGED_PYTHONS ?= 3.9 3.13
+PYENV_ROOT ?= /root/.pyenv
+test-pythons: venv
+	@for version in $(MANAGED_PYTHONS); do \
+	  python=$$(ls -d $(PYENV_ROOT)/versions/$$version.*/bin/python 2>/dev/null | sort -V | tail -1); \
+	  [ -n "$$python" ] || { echo "no Python $$version under $(PYENV_ROOT)/versions" >&2; exit 2; }; \
+	  venv=.cache/python$$version-venv; \
+	  if [ ! -f $$venv/.pins ] || ! cmp -s requirements-managed-nodes.txt $$venv/.pins; then \
+	    rm -rf $$venv && $$python -m venv $$venv && \
+	    $$venv/bin/pip install --quiet -r requirements-managed-nodes.txt && \
+	    cp requirements-managed-nodes.txt $$venv/.pins; \
+	  fi; \
+	  echo "== tests/unit/client on $$($$venv/bin/python --version)"; \
+	  $$venv/bin/python -m pytest -p no:cacheprovider tests/unit/client; \
+	done
 
 bench: venv
 	$(BIN)/python -m bench

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from lab import shell
-from lab.constants import GATEWAY, SUBNET
+from lab.constants import GATEWAY, SUBNET, SUITE, SUITES
 from lab.errors import LabError
 
 NAME_RE = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?$")
@@ -34,6 +34,7 @@ class LabSpec:
     lab_name: str
     inventory: str  # absolute path
     machines: tuple[MachineSpec, ...]
+    suite: str = SUITE  # Debian release of every machine (inventory var lab_suite)
 
     def machine_names(self) -> list[str]:
         """Names of every machine of this lab, in inventory order."""
@@ -101,7 +102,8 @@ def specs_from_inventory(data: dict[str, Any], inventory: str) -> LabSpec:
         machines.append(MachineSpec(name=_machine_name(lab_name, host), host=host, address=address))
     if not machines:
         raise LabError(f"{inventory}: no host with an ansible_host in {SUBNET}")
-    return LabSpec(lab_name=lab_name, inventory=inventory, machines=tuple(machines))
+    suite = _lab_suite(data, hostvars, hosts, inventory)
+    return LabSpec(lab_name=lab_name, inventory=inventory, machines=tuple(machines), suite=suite)
 
 
 def _all_hosts(data: dict[str, Any], hostvars: dict[str, Any]) -> list[str]:
@@ -111,6 +113,22 @@ def _all_hosts(data: dict[str, Any], hostvars: dict[str, Any]) -> list[str]:
         if group != "_meta" and isinstance(body, dict):
             seen.update(dict.fromkeys(body.get("hosts", [])))
     return list(seen)
+
+
+def _lab_suite(
+    data: dict[str, Any], hostvars: dict[str, Any], hosts: list[str], inventory: str
+) -> str:
+    suites = {str(hostvars.get(host, {}).get("lab_suite")) for host in hosts}
+    suites.discard("None")
+    group_suite = data.get("all", {}).get("vars", {}).get("lab_suite")
+    if group_suite is not None:
+        suites.add(str(group_suite))
+    if len(suites) > 1:
+        raise LabError(f"{inventory}: hosts disagree on lab_suite ({', '.join(sorted(suites))})")
+    suite = suites.pop() if suites else SUITE
+    if suite not in SUITES:
+        raise LabError(f"{inventory}: lab_suite {suite!r} is not one of {', '.join(SUITES)}")
+    return suite
 
 
 def _lab_name(

@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from lab.constants import SUITE
+
 DEFAULT_HOME = "/var/lib/mesos-lab"
 DEFAULT_CACHE = "/var/cache/mesos-lab"
 
@@ -47,7 +49,11 @@ class LabPaths:
 
     @property
     def base_dir(self) -> Path:
-        return self.cache / "base-bookworm"
+        return self.base_dir_for(SUITE)
+
+    def base_dir_for(self, suite: str) -> Path:
+        """Cached base root file system of Debian `suite`."""
+        return self.cache / f"base-{suite}"
 
     @property
     def apt_archives(self) -> Path:

@@ -1,4 +1,4 @@
-"""The cached Debian 12 base root file system, built once with debootstrap."""
+"""The cached Debian base root file systems (one per release), built once with debootstrap."""
 
 from __future__ import annotations
 
@@ -109,9 +109,21 @@ def debian_sources(sources: list[AptSource], suite: str = SUITE) -> list[AptSour
     return [s for s in sources if any(x.split("-")[0] == suite for x in s.suites)]
 
 
+def release_sources(sources: list[AptSource], suite: str) -> list[AptSource]:
+    """Sources for `suite`: the host's own, else the host release's with `suite` put in
+    (`bookworm-security` -> `bullseye-security`): same mirrors, another release."""
+    own = debian_sources(sources, suite)
+    if own or suite == SUITE:
+        return own
+    return [
+        AptSource(s.uri, tuple(suite + x[len(SUITE) :] for x in s.suites), s.components)
+        for s in debian_sources(sources, SUITE)
+    ]
+
+
 def recipe_from_sources(sources: list[AptSource], suite: str = SUITE) -> Recipe:
     """The base recipe: mirror = first source carrying `suite` itself."""
-    usable = debian_sources(sources, suite)
+    usable = release_sources(sources, suite)
     mirror = next((s.uri for s in usable if suite in s.suites), None)
     if mirror is None:
         raise LabError(f"no apt source for Debian {suite} in /etc/apt; cannot pick a mirror")

@@ -79,7 +79,7 @@ def _up_locked(paths: LabPaths, lab: LabSpec, progress: Progress) -> int:
     )
     if problems:
         raise LabError("; ".join(problems))
-    _ensure_base(paths, progress)
+    _ensure_base(paths, lab.suite, progress)
     pubkey = ensure_key(paths.ssh_key)
     with progress.step("network"):
         created = network.ensure_network(paths.network_record)
@@ -104,12 +104,13 @@ def _up_locked(paths: LabPaths, lab: LabSpec, progress: Progress) -> int:
     return 0
 
 
-def _ensure_base(paths: LabPaths, progress: Progress) -> None:
-    recipe = rootfs.recipe_from_sources(rootfs.host_sources())
-    if rootfs.read_stamp(paths.base_dir) == recipe.stamp():
-        progress.note(f"base root file system cached at {paths.base_dir}")
+def _ensure_base(paths: LabPaths, suite: str, progress: Progress) -> None:
+    recipe = rootfs.recipe_from_sources(rootfs.host_sources(), suite)
+    base = paths.base_dir_for(suite)
+    if rootfs.read_stamp(base) == recipe.stamp():
+        progress.note(f"base root file system cached at {base}")
         return
-    rootfs.ensure_base(paths.base_dir, recipe, progress)
+    rootfs.ensure_base(base, recipe, progress)
 
 
 def _prepare(

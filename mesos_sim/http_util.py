@@ -46,13 +46,13 @@ def accepts_media_type(accept: str | None, media_type: str) -> bool:
         candidate = parts[0].lower()
         quality = 1.0
         for param in parts[1:]:
-            key, _, value = param.partition("=")
+            key, _sep, value = param.partition("=")
             if key.strip() == "q":
                 try:
                     quality = float(value)
                 except ValueError:
                     quality = 0.0
-        c_main, _, c_sub = candidate.partition("/")
+        c_main, _sep, c_sub = candidate.partition("/")
         if candidate == media_type:
             rank = 3
         elif c_main == main and c_sub == "*":

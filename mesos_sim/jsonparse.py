@@ -16,7 +16,7 @@ def _depth(value: object) -> int:
     stack = [(value, 1)]
     while stack:
         node, depth = stack.pop()
-        if isinstance(node, dict | list):
+        if isinstance(node, (dict, list)):
             deepest = max(deepest, depth)
             children = node.values() if isinstance(node, dict) else node
             stack.extend((child, depth + 1) for child in children)

@@ -72,7 +72,7 @@ def _parse_single(name: str, kind: str, label: str, value: object) -> object:
 def _json_kind(value: object) -> str:
     if isinstance(value, bool):
         return "boolean"
-    if isinstance(value, int | float):
+    if isinstance(value, (int, float)):
         return "number"
     if isinstance(value, str):
         return "string"

@@ -179,12 +179,12 @@ class Resources:
 
     def scalar(self, name: str) -> float:
         """Sum of scalar ``name`` over roles (0 when absent)."""
-        return sum(a for (n, _), (k, a) in self.items.items() if n == name and k == "SCALAR")
+        return sum(a for (n, _role), (k, a) in self.items.items() if n == name and k == "SCALAR")
 
     def ranges(self, name: str) -> list[tuple[int, int]]:
         """Union of ranges ``name`` over roles."""
         found = [
-            r for (n, _), (k, a) in self.items.items() if n == name and k == "RANGES" for r in a
+            r for (n, _role), (k, a) in self.items.items() if n == name and k == "RANGES" for r in a
         ]
         return coalesce_ranges(found)
 
@@ -211,7 +211,7 @@ class Resources:
     def to_v0_object(self) -> dict:
         """v0 state JSON: ``{"cpus": 2.0, "mem": .., "gpus": 0.0, "ports": "[31000-32000]"}``."""
         result: dict = {"cpus": 0.0, "disk": 0.0, "gpus": 0.0, "mem": 0.0}
-        for (name, _), (kind, amount) in self.items.items():
+        for (name, _role), (kind, amount) in self.items.items():
             if kind == "SCALAR":
                 result[name] = _round(result.get(name, 0.0) + amount)
             elif kind == "RANGES":
@@ -292,6 +292,6 @@ def agent_resources(flag_value: str | None, work_dir: str) -> Resources:
     if not flag_value:
         return detected
     given = Resources.parse(flag_value)
-    names = {name for name, _ in given.items}
+    names = {name for name, _role in given.items}
     kept = Resources({k: v for k, v in detected.items.items() if k[0] not in names})
     return kept + given

@@ -47,7 +47,7 @@ def coalesce_ranges(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
             merged[-1][1] = max(merged[-1][1], end)
         else:
             merged.append([begin, end])
-    return [(b, e) for b, e in merged]
+    return [tuple(pair) for pair in merged]
 
 
 def parse_value(text: str) -> dict:

@@ -13,6 +13,7 @@ import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Optional
 
 from kazoo.client import KazooClient, KazooState
 from kazoo.exceptions import KazooException, NoNodeError
@@ -64,7 +65,7 @@ def _sequence(name: str) -> int:
         return -1
 
 
-LeaderCallback = Callable[[dict | None, bool], None]
+LeaderCallback = Callable[[Optional[dict], bool], None]
 
 
 class ZkLeadership:
@@ -204,7 +205,7 @@ class ZkLeadership:
         if client is None:
             return None
         try:
-            data, _ = client.get(f"{self.url.path.rstrip('/')}/{node}")
+            data, _stat = client.get(f"{self.url.path.rstrip('/')}/{node}")
         except (NoNodeError, KazooException):
             return None
         try:

@@ -179,7 +179,7 @@ class AgentCore:
             "latest_state": latest_state,
             "task": task.info if task else None,
         }
-        code, _ = await self.link.post("status_update", body)
+        code, _body = await self.link.post("status_update", body)
         if code == 404:
             log.warning("Master does not know this agent; re-registering")
             self.link.reregister()

@@ -9,6 +9,7 @@ import logging
 import os
 import signal
 from collections.abc import Callable
+from typing import Optional
 
 from ..aio import spawn
 from .model import AgentTask
@@ -16,7 +17,7 @@ from .model import AgentTask
 log = logging.getLogger(__name__)
 
 DEFAULT_GRACE_SECONDS = 3.0
-StatusCallback = Callable[[AgentTask, str, str | None, str | None], None]
+StatusCallback = Callable[[AgentTask, str, Optional[str], Optional[str]], None]
 
 
 def wait_status_text(returncode: int) -> str:

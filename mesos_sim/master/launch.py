@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import Optional
 
 from ..resources import Resources, ResourcesError
 from .model import Agent, Framework
 
 NAME_MAX = 255
-TaskCheck = Callable[[dict, Framework, Agent, Resources, str], str | None]
+TaskCheck = Callable[[dict, Framework, Agent, Resources, str], Optional[str]]
 
 
 def validate_id(value: str) -> str | None:

@@ -85,7 +85,7 @@ class TaskService:
         if len(roles) > 1:
             return "Aggregated offers must be allocated to the same role"
         agents = [self.state.offers[o].agent_id for o in offer_ids]
-        for offer_id, agent_id in zip(offer_ids, agents, strict=True):
+        for offer_id, agent_id in zip(offer_ids, agents):
             if agent_id != agents[0]:
                 return (
                     f"Aggregated offers must belong to one single agent. Offer {offer_id} "
@@ -363,7 +363,7 @@ class TaskService:
         agents = {t.agent_id for t in framework.tasks.values()}
         for agent in list(self.state.agents.values()):
             if agent.agent_id in agents or any(
-                fid == framework.framework_id for fid, _ in agent.tasks
+                fid == framework.framework_id for fid, _task in agent.tasks
             ):
                 spawn(
                     self._post(

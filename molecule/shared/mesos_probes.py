@@ -1,4 +1,4 @@
-"""Mesos-specific probes for the `default` scenario's verifier (controller side).
+"""Mesos-specific probes for the scenarios' verifiers (controller side): default, trixie.
 
 Every request goes to a lab address checked by ``lab.network.require_lab_address`` and has a
 timeout; every wait is bounded.

@@ -1,4 +1,7 @@
 #!/usr/bin/python
+# Copyright: (c) 2026, mesos-lab maintainers
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Ansible module mesos_framework: register or tear down a Mesos framework."""
 
 from __future__ import annotations
@@ -13,15 +16,15 @@ description:
     the module disconnects. An existing one (found by name with C(GET_FRAMEWORKS)) is left
     alone, unless its C(failover_timeout) or role differ; then the module re-subscribes as it
     with the new settings (a scheduler connected as that framework is failed over).
-  - The framework is registered with offers suppressed; M(mesos_task) revives them when it
-    launches a task as that framework.
+  - The framework is registered with offers suppressed; M(mesoslab.mesos.mesos_task) revives
+    them when it launches a task as that framework.
   - I(state=absent) tears the framework down with the operator call C(TEARDOWN), found by
     I(framework_id) or by I(name). Mesos kills every task of the framework.
 version_added: "1.0.0"
 author:
-  - mesos-lab contributors
+  - mesos-lab maintainers (@mesoslab)
 extends_documentation_fragment:
-  - mesos
+  - mesoslab.mesos.mesos
 options:
   state:
     description: Whether the framework should be registered.
@@ -64,23 +67,24 @@ attributes:
     description: Reads the framework list; never subscribes or tears down.
   diff_mode:
     support: none
+    description: The module reports no diff.
 seealso:
-  - module: mesos_task
-  - module: mesos_info
+  - module: mesoslab.mesos.mesos_task
+  - module: mesoslab.mesos.mesos_info
 """
 
 EXAMPLES = r"""
 - name: Register the lab's framework and remember its id
-  mesos_framework:
+  mesoslab.mesos.mesos_framework:
     name: mesos-lab
   register: fw
 
 - name: Tear it down (kills its tasks)
-  mesos_framework:
+  mesoslab.mesos.mesos_framework:
     name: mesos-lab
     state: absent
 
-# ad hoc: ansible mesos_masters -m mesos_framework -a "name=mesos-lab state=absent"
+# ad hoc: ansible mesos_masters -m mesoslab.mesos.mesos_framework -a "name=mesos-lab state=absent"
 """
 
 RETURN = r"""
@@ -108,7 +112,9 @@ import traceback
 from ansible.module_utils.basic import AnsibleModule, _load_params, missing_required_lib
 
 try:
-    from ansible.module_utils.mesos_client import (
+    from ansible_collections.mesoslab.mesos.plugins.module_utils.mesos_client import (
+        REQUESTS_IMPORT_ERROR,
+        REQUESTS_IMPORT_TRACE,
         FrameworkInfo,
         MesosError,
         check_arguments,
@@ -125,8 +131,8 @@ except ImportError as import_error:
         return None, spec
 
 else:
-    CLIENT_IMPORT_ERROR = None
-    CLIENT_IMPORT_TRACE = None
+    CLIENT_IMPORT_ERROR = REQUESTS_IMPORT_ERROR  # None when requests is there
+    CLIENT_IMPORT_TRACE = REQUESTS_IMPORT_TRACE
 
 
 class FrameworkFailure(Exception):

@@ -1,4 +1,7 @@
 #!/usr/bin/python
+# Copyright: (c) 2026, mesos-lab maintainers
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Ansible module mesos_info: read-out of a Mesos cluster through the operator API."""
 
 from __future__ import annotations
@@ -14,9 +17,9 @@ description:
   - Read-only; the same in check mode.
 version_added: "1.0.0"
 author:
-  - mesos-lab contributors
+  - mesos-lab maintainers (@mesoslab)
 extends_documentation_fragment:
-  - mesos
+  - mesoslab.mesos.mesos
 options:
   principal:
     description:
@@ -35,14 +38,15 @@ attributes:
     description: Read-only.
   diff_mode:
     support: none
+    description: The module reports no diff.
 seealso:
-  - module: mesos_task
-  - module: mesos_offer_info
+  - module: mesoslab.mesos.mesos_task
+  - module: mesoslab.mesos.mesos_offer_info
 """
 
 EXAMPLES = r"""
 - name: Read the cluster
-  mesos_info:
+  mesoslab.mesos.mesos_info:
     master: http://192.168.33.10:5050
   register: mesos
 
@@ -57,12 +61,12 @@ EXAMPLES = r"""
       | selectattr('state', 'equalto', 'TASK_RUNNING') | list | length == 1
 
 - name: Read a cluster that serves HTTPS only (LIBPROCESS_SSL_ENABLED=true), found in ZooKeeper
-  mesos_info:
+  mesoslab.mesos.mesos_info:
     master: zk://192.168.33.10:2181/mesos
     tls: true
     ca_path: /etc/mesos/ssl/ca.pem  # the lab CA; the default when it exists on the target
 
-# ad hoc: ansible mesos_masters -m mesos_info
+# ad hoc: ansible mesos_masters -m mesoslab.mesos.mesos_info
 """
 
 RETURN = r"""
@@ -101,11 +105,11 @@ agents:
       description: Whether the agent is active.
       type: bool
     attributes:
-      description: Attributes as a dict (as in M(mesos_offer_info)).
+      description: Attributes as a dict (as in M(mesoslab.mesos.mesos_offer_info)).
       type: dict
       sample: {"rack": "r2d2", "pod": "demo,dev"}
     resources:
-      description: Total resources, summed per name (as in M(mesos_offer_info)).
+      description: Total resources, summed per name (as in M(mesoslab.mesos.mesos_offer_info)).
       type: dict
 frameworks:
   description: Frameworks the master knows (active, inactive and completed).
@@ -157,7 +161,9 @@ import traceback
 from ansible.module_utils.basic import AnsibleModule, _load_params, missing_required_lib
 
 try:
-    from ansible.module_utils.mesos_client import (
+    from ansible_collections.mesoslab.mesos.plugins.module_utils.mesos_client import (
+        REQUESTS_IMPORT_ERROR,
+        REQUESTS_IMPORT_TRACE,
         MesosError,
         attributes_dict,
         check_arguments,
@@ -175,8 +181,8 @@ except ImportError as import_error:
         return None, spec
 
 else:
-    CLIENT_IMPORT_ERROR = None
-    CLIENT_IMPORT_TRACE = None
+    CLIENT_IMPORT_ERROR = REQUESTS_IMPORT_ERROR  # None when requests is there
+    CLIENT_IMPORT_TRACE = REQUESTS_IMPORT_TRACE
 
 
 def _value(obj, key):

@@ -1,4 +1,7 @@
 #!/usr/bin/python
+# Copyright: (c) 2026, mesos-lab maintainers
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Ansible module mesos_offer_info: what the Mesos agents offer right now."""
 
 from __future__ import annotations
@@ -16,9 +19,9 @@ description:
   - Collection stops early once every active agent has made an offer.
 version_added: "1.0.0"
 author:
-  - mesos-lab contributors
+  - mesos-lab maintainers (@mesoslab)
 extends_documentation_fragment:
-  - mesos
+  - mesoslab.mesos.mesos
 options:
   timeout:
     description: Seconds to wait for offers.
@@ -53,14 +56,15 @@ attributes:
     description: Only reads; a short-lived framework is registered and torn down either way.
   diff_mode:
     support: none
+    description: The module reports no diff.
 seealso:
-  - module: mesos_task
-  - module: mesos_info
+  - module: mesoslab.mesos.mesos_task
+  - module: mesoslab.mesos.mesos_info
 """
 
 EXAMPLES = r"""
 - name: What do the agents offer?
-  mesos_offer_info:
+  mesoslab.mesos.mesos_offer_info:
     timeout: 5
   register: offers
 
@@ -69,7 +73,7 @@ EXAMPLES = r"""
     var: offers.offers[0].resources.ports
 
 # ad hoc, on the masters (master from /etc/mesos/zk):
-#   ansible mesos_masters -m mesos_offer_info
+#   ansible mesos_masters -m mesoslab.mesos.mesos_offer_info
 """
 
 RETURN = r"""
@@ -114,7 +118,9 @@ import traceback
 from ansible.module_utils.basic import AnsibleModule, _load_params, missing_required_lib
 
 try:
-    from ansible.module_utils.mesos_client import (
+    from ansible_collections.mesoslab.mesos.plugins.module_utils.mesos_client import (
+        REQUESTS_IMPORT_ERROR,
+        REQUESTS_IMPORT_TRACE,
         FrameworkInfo,
         MesosError,
         MesosTimeout,
@@ -134,8 +140,8 @@ except ImportError as import_error:
         return None, spec
 
 else:
-    CLIENT_IMPORT_ERROR = None
-    CLIENT_IMPORT_TRACE = None
+    CLIENT_IMPORT_ERROR = REQUESTS_IMPORT_ERROR  # None when requests is there
+    CLIENT_IMPORT_TRACE = REQUESTS_IMPORT_TRACE
 
 OPERATOR_TIMEOUT = 15.0
 FRAMEWORK_CREDENTIALS = "framework.principal and framework.secret"

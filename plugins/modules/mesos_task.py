@@ -1,4 +1,7 @@
 #!/usr/bin/python
+# Copyright: (c) 2026, mesos-lab maintainers
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Ansible module mesos_task: keep one Mesos task running (or gone) through the v1 HTTP API."""
 
 from __future__ import annotations
@@ -14,9 +17,10 @@ description:
   - The module registers a framework (default name C(mesos-lab)) with a C(failover_timeout), so
     the task outlives the module run. Later runs find that framework by name with the operator
     call C(GET_FRAMEWORKS) and re-subscribe with its id, so the task stays owned by it. The module
-    never tears down a framework that existed before it ran (use M(mesos_framework) with
-    I(state=absent) for that); a framework it registered itself is torn down again when the run
-    fails without a live task, so a failed run leaves nothing registered.
+    never tears down a framework that existed before it ran (use
+    M(mesoslab.mesos.mesos_framework) with I(state=absent) for that); a framework it registered
+    itself is torn down again when the run fails without a live task, so a failed run leaves
+    nothing registered.
   - Every option is checked before the masters are contacted.
   - The task is found by its name (C(TaskInfo.name)) among the tasks of that framework; every
     launch gets a fresh task id, C(<name>.<8 hex digits>) (see I(task_id)). A live copy
@@ -38,9 +42,9 @@ description:
     warns. Remove it with I(state=absent), then apply I(state=present) again.
 version_added: "1.0.0"
 author:
-  - mesos-lab contributors
+  - mesos-lab maintainers (@mesoslab)
 extends_documentation_fragment:
-  - mesos
+  - mesoslab.mesos.mesos
 options:
   state:
     description:
@@ -225,9 +229,9 @@ attributes:
     support: full
     description: Shows the task before and after.
 seealso:
-  - module: mesos_offer_info
-  - module: mesos_info
-  - module: mesos_framework
+  - module: mesoslab.mesos.mesos_offer_info
+  - module: mesoslab.mesos.mesos_info
+  - module: mesoslab.mesos.mesos_framework
   - name: Mesos scheduler HTTP API
     description: The calls and events this module uses.
     link: https://mesos.apache.org/documentation/latest/scheduler-http-api/
@@ -235,7 +239,7 @@ seealso:
 
 EXAMPLES = r"""
 - name: Serve a directory with Python's web server on a port taken from the offer
-  mesos_task:
+  mesoslab.mesos.mesos_task:
     name: web
     command: python3 -m http.server $PORT0
     ports: 1
@@ -246,7 +250,7 @@ EXAMPLES = r"""
     msg: "http://{{ web.task.hostname }}:{{ web.task.ports[0] }}/"
 
 - name: Launch nginx in the foreground, only on rack r2d2 in the dev pod
-  mesos_task:
+  mesoslab.mesos.mesos_task:
     name: nginx
     master: zk://192.168.33.10:2181/mesos
     # The sandbox is the working directory; nginx keeps its config, pid and temp files there.
@@ -272,7 +276,7 @@ EXAMPLES = r"""
 # Docker variant (real Mesos on the Vagrant path, agent with --containerizers=docker,mesos):
 # the official image listens on 80 inside, mapped to a port from the offer.
 - name: Launch the nginx image with the docker containerizer
-  mesos_task:
+  mesoslab.mesos.mesos_task:
     name: nginx-docker
     master: http://192.168.33.10:5050
     container:
@@ -287,12 +291,12 @@ EXAMPLES = r"""
       rack: r2d2
 
 - name: Kill it
-  mesos_task:
+  mesoslab.mesos.mesos_task:
     name: nginx-docker
     state: absent
 
 - name: Framework with credentials (masters with --authenticate_http_frameworks)
-  mesos_task:
+  mesoslab.mesos.mesos_task:
     name: web
     command: python3 -m http.server $PORT0
     ports: 1
@@ -386,7 +390,9 @@ import traceback
 from ansible.module_utils.basic import AnsibleModule, _load_params, missing_required_lib
 
 try:
-    from ansible.module_utils.mesos_client import (
+    from ansible_collections.mesoslab.mesos.plugins.module_utils.mesos_client import (
+        REQUESTS_IMPORT_ERROR,
+        REQUESTS_IMPORT_TRACE,
         Constraint,
         FrameworkInfo,
         MesosError,
@@ -407,7 +413,7 @@ try:
         pick_keeper,
         unacknowledged_terminal,
     )
-    from ansible.module_utils.mesos_client.task_copies import (
+    from ansible_collections.mesoslab.mesos.plugins.module_utils.mesos_client.task_copies import (
         KILLABLE_STATES,
         LIVE_STATES,
         TERMINAL_STATES,
@@ -423,8 +429,8 @@ except ImportError as import_error:
     LIVE_STATES = KILLABLE_STATES = TERMINAL_STATES = frozenset()  # main() fails first
 
 else:
-    CLIENT_IMPORT_ERROR = None
-    CLIENT_IMPORT_TRACE = None
+    CLIENT_IMPORT_ERROR = REQUESTS_IMPORT_ERROR  # None when requests is there
+    CLIENT_IMPORT_TRACE = REQUESTS_IMPORT_TRACE
 
 TASK_LISTS = ("pending_tasks", "tasks", "unreachable_tasks", "completed_tasks")
 SPEC_LABEL = "mesos-lab.spec"
@@ -510,9 +516,7 @@ def build_task_info(params, task_id, match):
         force_pull=container["force_pull_image"],
         labels=labels,
     )
-    for mapping, wire in zip(
-        mappings, info["container"]["docker"].get("port_mappings", []), strict=True
-    ):
+    for mapping, wire in zip(mappings, info["container"]["docker"].get("port_mappings", [])):
         wire["protocol"] = mapping["protocol"]
     return info
 

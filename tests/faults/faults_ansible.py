@@ -58,7 +58,14 @@ class BackgroundModule:
     def __init__(self, module: str, args: dict[str, Any]) -> None:
         self._output = tempfile.TemporaryFile(mode="w+")
         self.started = time.monotonic()
-        argv = [str(BIN / "ansible"), "localhost", "-m", module, "-a", json.dumps(args)]
+        argv = [
+            str(BIN / "ansible"),
+            "localhost",
+            "-m",
+            f"mesoslab.mesos.{module}",
+            "-a",
+            json.dumps(args),
+        ]
         self._process = subprocess.Popen(
             argv,
             cwd=REPO_ROOT,

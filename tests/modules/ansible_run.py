@@ -18,6 +18,12 @@ from typing import Any
 REPO_ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 RUN_TIMEOUT = 180.0
+COLLECTION = "mesoslab.mesos"
+
+
+def fqcn(module: str) -> str:
+    """How users name our modules: ``mesos_task`` -> ``mesoslab.mesos.mesos_task``."""
+    return f"{COLLECTION}.{module}" if module.startswith("mesos_") else module
 
 
 @dataclass
@@ -120,12 +126,12 @@ def adhoc(
     extra_vars: dict[str, Any] | None = None,
     wrapper: list[str] | None = None,
 ) -> AnsibleRun:
-    """``ansible HOSTS -m MODULE -a ARGS`` (ARGS as JSON when given a dict).
+    """``ansible HOSTS -m MODULE -a ARGS`` (ARGS as JSON when given a dict), our modules by FQCN.
 
     ``wrapper`` is a command the CLI runs under (``unshare ... --``), for a changed view of
     the host the module runs on.
     """
-    argv = [str(BIN / "ansible"), hosts, "-m", module]
+    argv = [str(BIN / "ansible"), hosts, "-m", fqcn(module)]
     if inventory:
         argv += ["-i", inventory]
     if extra_vars:

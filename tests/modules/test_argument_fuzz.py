@@ -18,7 +18,7 @@ from mesos_client import OperatorClient
 
 from tests.support.sim import SimCluster
 
-from .ansible_run import AnsibleRun, playbook
+from .ansible_run import AnsibleRun, fqcn, playbook
 from .fuzz_cases import (
     CLUSTER_CONTACT,
     MODULE_NAMES,
@@ -155,7 +155,12 @@ def write_playbook(path: Path, cases: list[Case]) -> Path:
     plays = []
     for module in MODULE_NAMES:
         tasks = [
-            {"name": case.case_id, module: case.args, "ignore_errors": True, "register": "result"}
+            {
+                "name": case.case_id,
+                fqcn(module): case.args,
+                "ignore_errors": True,
+                "register": "result",
+            }
             for case in cases
             if case.module == module
         ]

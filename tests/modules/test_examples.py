@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from .ansible_run import REPO_ROOT, adhoc
+from .ansible_run import REPO_ROOT, adhoc, fqcn
 from .cluster_checks import http_body
 
 BIN = Path(sys.executable).parent
@@ -35,13 +35,13 @@ def module_strings(module: str) -> dict[str, str]:
 def example_tasks(module: str) -> list[dict]:
     """Every example task that calls ``module``."""
     tasks = yaml.safe_load(module_strings(module)["EXAMPLES"])
-    return [task for task in tasks if module in task]
+    return [task for task in tasks if fqcn(module) in task]
 
 
 def documented_options(module: str) -> dict:
     """The options as ansible-doc renders them, doc fragments merged in."""
     out = subprocess.run(
-        [str(BIN / "ansible-doc"), "-M", "plugins/modules", "--json", module],
+        [str(BIN / "ansible-doc"), "--json", fqcn(module)],
         cwd=REPO_ROOT,
         env={**os.environ, "ANSIBLE_CONFIG": str(REPO_ROOT / "ansible.cfg")},
         capture_output=True,
@@ -49,7 +49,7 @@ def documented_options(module: str) -> dict:
         timeout=120,
         check=True,
     )
-    return json.loads(out.stdout)[module]["doc"]["options"]
+    return json.loads(out.stdout)[fqcn(module)]["doc"]["options"]
 
 
 @pytest.mark.parametrize("module", MODULES)
@@ -58,7 +58,7 @@ def test_examples_use_documented_options(module: str) -> None:
     tasks = example_tasks(module)
     assert tasks, f"{module} has no example"
     for task in tasks:
-        args = task[module] or {}
+        args = task[fqcn(module)] or {}
         unknown = set(args) - set(options)
         assert not unknown, f"{task['name']}: unknown options {unknown}"
         for name, value in args.items():
@@ -69,8 +69,8 @@ def test_examples_use_documented_options(module: str) -> None:
 
 @pytest.mark.skipif(shutil.which("nginx") is None, reason="apt-get install nginx-light")
 def test_nginx_example_serves(master) -> None:
-    (task,) = [t for t in example_tasks("mesos_task") if t["mesos_task"]["name"] == "nginx"]
-    args = dict(task["mesos_task"], master=master)
+    (task,) = [t for t in example_tasks("mesos_task") if t[fqcn("mesos_task")]["name"] == "nginx"]
+    args = dict(task[fqcn("mesos_task")], master=master)
     result = adhoc("mesos_task", args).result
     assert not result.get("failed"), result
     body = http_body(f"http://127.0.0.1:{result['task']['ports'][0]}/")
@@ -78,7 +78,9 @@ def test_nginx_example_serves(master) -> None:
 
 
 def test_web_example_serves(master) -> None:
-    (task,) = [t for t in example_tasks("mesos_task") if t["mesos_task"].get("name") == "web"][:1]
-    result = adhoc("mesos_task", dict(task["mesos_task"], master=master)).result
+    (task,) = [
+        t for t in example_tasks("mesos_task") if t[fqcn("mesos_task")].get("name") == "web"
+    ][:1]
+    result = adhoc("mesos_task", dict(task[fqcn("mesos_task")], master=master)).result
     assert not result.get("failed"), result
     assert http_body(f"http://127.0.0.1:{result['task']['ports'][0]}/")

@@ -57,7 +57,7 @@ def test_nginx_play_launches_once_and_answers(cluster, inventory, operator_facto
     first = playbook(PLAYBOOK, inventory=inventory, env=env)
     assert first.returncode == 0, first.describe()
     results = first.results()
-    launch = next(r for r in results if r.get("action") == "mesos_task")
+    launch = next(r for r in results if r.get("action") == "mesoslab.mesos.mesos_task")
     assert launch["changed"] is True and launch["task"]["state"] == "TASK_RUNNING"
     url = f"http://127.0.0.1:{launch['task']['ports'][0]}/"
     printed = [r.get("msg", "") for r in results if r.get("action") == "ansible.builtin.debug"]
@@ -74,7 +74,7 @@ def test_nginx_play_launches_once_and_answers(cluster, inventory, operator_facto
 def test_nginx_play_is_valid_yaml_with_the_launch_task() -> None:
     plays = yaml.safe_load(PLAYBOOK.read_text())
     launch_play = plays[1]
-    (task,) = [t for t in launch_play["tasks"] if "mesos_task" in t]
-    assert task["mesos_task"]["ports"] == 1
+    (task,) = [t for t in launch_play["tasks"] if "mesoslab.mesos.mesos_task" in t]
+    assert task["mesoslab.mesos.mesos_task"]["ports"] == 1
     assert launch_play["vars"]["nginx_task_constraints"] == {"rack": "r2d2"}
     assert "daemon off;" in launch_play["vars"]["nginx_task_command"]

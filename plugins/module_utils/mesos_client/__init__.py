@@ -1,3 +1,6 @@
+# Copyright: (c) 2026, mesos-lab maintainers
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """mesos_client: a client for the Apache Mesos v1 scheduler and operator HTTP APIs.
 
 Public surface:
@@ -66,6 +69,7 @@ from .offers import (
 )
 from .operator import OperatorClient
 from .recordio import RecordIODecoder, encode
+from .requests_import import REQUESTS_IMPORT_ERROR, REQUESTS_IMPORT_TRACE
 from .scheduler import SchedulerSession, Subscription
 from .task_copies import (
     copies_of,
@@ -82,6 +86,8 @@ from .transport import Credentials
 
 __all__ = [
     "EVENT_TYPES",
+    "REQUESTS_IMPORT_ERROR",
+    "REQUESTS_IMPORT_TRACE",
     "AuthenticationFailed",
     "CallRejected",
     "ConnectionFailed",

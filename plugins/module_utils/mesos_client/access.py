@@ -1,3 +1,6 @@
+# Copyright: (c) 2026, mesos-lab maintainers
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """How a caller reaches the masters, from the options every mesos-lab module shares.
 
 ``master``, ``tls``, ``ca_path``, ``validate_certs`` and ``timeout`` (plus a principal and

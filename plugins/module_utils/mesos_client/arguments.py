@@ -1,3 +1,6 @@
+# Copyright: (c) 2026, mesos-lab maintainers
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Type checks on a module's arguments as the user gave them, before ansible-core converts them.
 
 ansible-core turns a dict or a list given for a ``type: str`` (or ``path``) option into its
@@ -100,6 +103,10 @@ def check_arguments(
     ansible-core accepts it (its own message would not name the option) and the module can
     fail with the problem.
     """
+    if not isinstance(raw, Mapping):
+        # No arguments at all: ansible-test's validate-modules runs main() only to catch the
+        # spec that AnsibleModule gets; AnsibleModule itself reports a real call without any.
+        return None, dict(argument_spec)
     problem = argument_problem(raw, argument_spec)
     if problem is None:
         return None, dict(argument_spec)

@@ -1,3 +1,6 @@
+# Copyright: (c) 2026, mesos-lab maintainers
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Bodies of scheduler calls (``mesos.v1.scheduler.Call`` as JSON), built without I/O.
 
 Each function returns ``(call_type, payload)``; the session adds ``type`` and
@@ -8,12 +11,13 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, Optional, Union
 
 from .framework import FrameworkInfo
 
-Id = str | Mapping[str, str]
-Payload = dict[str, Any] | None
+# Evaluated at import time on the managed node, so no `X | Y` (Python 3.10+) here.
+Id = Union[str, Mapping[str, str]]
+Payload = Optional[dict[str, Any]]
 CallSpec = tuple[str, Payload]
 
 #: Every call type of ``mesos.v1.scheduler.Call`` (Mesos 1.11).

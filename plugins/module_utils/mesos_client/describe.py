@@ -1,3 +1,6 @@
+# Copyright: (c) 2026, mesos-lab maintainers
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Mesos attributes and resources (v1 JSON lists) as plain dicts for templates and messages.
 
 Attributes become ``{"rack": "r2d2", "pod": "demo,dev"}``; resources are summed per name:

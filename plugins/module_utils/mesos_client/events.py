@@ -1,3 +1,6 @@
+# Copyright: (c) 2026, mesos-lab maintainers
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Scheduler events: parsing records into :class:`Event` and dispatching them by type.
 
 Dispatch goes through a table (event type -> handler), never an if-chain; unknown types go

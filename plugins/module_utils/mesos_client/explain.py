@@ -1,3 +1,6 @@
+# Copyright: (c) 2026, mesos-lab maintainers
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """One-line explanations of client errors for people (Ansible messages, CLI output).
 
 The messages carry Mesos's own reason (the error text, already free of secrets) and the

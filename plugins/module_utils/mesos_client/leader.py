@@ -1,3 +1,6 @@
+# Copyright: (c) 2026, mesos-lab maintainers
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Finding the leading master: from a list of master URLs or from ZooKeeper.
 
 A master that is not the leader answers 307 with a protocol-relative ``Location``. We never
@@ -18,9 +21,8 @@ from dataclasses import dataclass
 from typing import Protocol
 from urllib.parse import unquote, urlsplit
 
-import requests
-
 from .errors import ConnectionFailed, LeaderNotFound, MesosError, RedirectError, TLSError
+from .requests_import import requests
 
 ZNODE_PREFIX = "json.info_"
 BACKOFF_START = 0.1

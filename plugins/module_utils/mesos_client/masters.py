@@ -1,3 +1,6 @@
+# Copyright: (c) 2026, mesos-lab maintainers
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Where the Mesos masters are: an explicit value, ``$MESOS_MASTER``, or ``/etc/mesos/zk``.
 
 Pure helpers for callers (the Ansible modules) that let the master be omitted on hosts the

@@ -1,3 +1,6 @@
+# Copyright: (c) 2026, mesos-lab maintainers
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Choosing offers: attribute constraints, scalar resources and ports, without I/O.
 
 Constraints compare an agent attribute by its Mesos type:
@@ -143,7 +146,7 @@ def _set_check(constraint: Constraint, attribute: Mapping[str, Any]) -> str | No
 
 
 def _parse_range(text: str) -> tuple[int, int]:
-    begin, _, end = text.strip().strip("[]").partition("-")
+    begin, _dash, end = text.strip().strip("[]").partition("-")
     low = int(begin)
     return low, int(end) if end else low
 

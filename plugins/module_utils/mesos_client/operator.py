@@ -1,3 +1,6 @@
+# Copyright: (c) 2026, mesos-lab maintainers
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """OperatorClient: the master's operator API (``POST /api/v1``).
 
 Answers are ``{"type": "GET_STATE", "get_state": {...}}``; the methods return the inner
@@ -11,10 +14,9 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-import requests
-
 from .errors import AuthenticationFailed, CallRejected, MesosError
 from .leader import LeaderLocator, make_locator, send_to_leader
+from .requests_import import requests
 from .transport import Credentials, Transport
 
 OPERATOR_PATH = "/api/v1"

@@ -1,3 +1,6 @@
+# Copyright: (c) 2026, mesos-lab maintainers
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """RecordIO framing used by the Mesos streaming APIs, without any I/O.
 
 A RecordIO stream is a sequence of ``<decimal length>\\n<length bytes>``. HTTP chunk

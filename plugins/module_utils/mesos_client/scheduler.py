@@ -1,3 +1,6 @@
+# Copyright: (c) 2026, mesos-lab maintainers
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """SchedulerSession: one framework's subscription to the leading master.
 
 The event stream runs on its own daemon thread: it subscribes (through :mod:`.leader`),
@@ -24,8 +27,6 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import requests
-
 from . import calls
 from .errors import (
     AuthenticationFailed,
@@ -43,6 +44,7 @@ from .events import Event, EventDecodeError, EventDispatcher, parse_event
 from .framework import FrameworkInfo
 from .leader import LeaderLocator, backoff_delays, make_locator, send_to_leader
 from .recordio import DEFAULT_MAX_RECORD_SIZE, RecordIODecoder
+from .requests_import import requests
 from .transport import (
     Credentials,
     Transport,

@@ -1,3 +1,6 @@
+# Copyright: (c) 2026, mesos-lab maintainers
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Copies of one logical task in a framework: find them, pick the one to keep, spot leftovers.
 
 A long-running task is relaunched under a fresh task id each time (Mesos refuses an id that an

@@ -1,3 +1,6 @@
+# Copyright: (c) 2026, mesos-lab maintainers
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """TaskInfo for a command task or a Docker container, built from an :class:`OfferMatch`.
 
 The task's resources are exactly the match's (a subset of the offer), and its ports are
@@ -132,7 +135,7 @@ def docker_task(
     if container_ports:
         docker["port_mappings"] = [
             {"host_port": host, "container_port": int(container), "protocol": protocol}
-            for host, container in zip(match.ports, container_ports, strict=False)
+            for host, container in zip(match.ports, container_ports)
         ]
     if parameters:
         docker["parameters"] = [{"key": k, "value": v} for k, v in parameters.items()]

@@ -1,3 +1,6 @@
+# Copyright: (c) 2026, mesos-lab maintainers
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """The client's TLS policy as callers see it: certificates are always verified.
 
 Callers with a ``validate_certs`` style setting (the Ansible modules) refuse ``false`` with

@@ -1,3 +1,6 @@
+# Copyright: (c) 2026, mesos-lab maintainers
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """HTTP transport: one ``requests`` session with auth, TLS verification and timeouts.
 
 Redirects are never followed here: a 307 from a master means "not the leader" and is handled
@@ -15,9 +18,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-import requests
-
 from .errors import ConnectionFailed, MesosTimeout, TLSError
+from .requests_import import requests
 
 JSON = "application/json"
 _ERRNO = re.compile(r"\[Errno -?\d+\] [^'\")]+")

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Build the simulator's wheelhouse on the controller (lab machines cannot reach PyPI).
 
 Writes, under ``--cache``:

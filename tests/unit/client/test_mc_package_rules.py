@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import ast
+import importlib.util
+import sys
+import sysconfig
 from pathlib import Path
 
 import mesos_client
@@ -12,9 +15,23 @@ SOURCES = sorted(PACKAGE.glob("*.py"))
 ALLOWED_TOP_LEVEL = {"requests", "kazoo", "__future__"}
 
 
+def in_stdlib(name: str) -> bool:
+    """Whether ``name`` is a standard library module (``sys.stdlib_module_names`` is 3.10+)."""
+    if hasattr(sys, "stdlib_module_names"):
+        return name in sys.stdlib_module_names
+    spec = importlib.util.find_spec(name)
+    if spec is None:
+        return False
+    if spec.origin in ("built-in", "frozen"):
+        return True
+    return str(spec.origin).startswith(sysconfig.get_paths()["stdlib"]) and (
+        "site-packages" not in str(spec.origin)
+    )
+
+
 def imports(path: Path) -> list[ast.Import | ast.ImportFrom]:
     tree = ast.parse(path.read_text(), filename=str(path))
-    return [node for node in ast.walk(tree) if isinstance(node, ast.Import | ast.ImportFrom)]
+    return [node for node in ast.walk(tree) if isinstance(node, (ast.Import, ast.ImportFrom))]
 
 
 def test_package_has_the_expected_modules() -> None:
@@ -24,8 +41,6 @@ def test_package_has_the_expected_modules() -> None:
 
 
 def test_only_stdlib_requests_and_kazoo_absolute_imports_and_relative_inside() -> None:
-    import sys
-
     for path in SOURCES:
         for node in imports(path):
             if isinstance(node, ast.ImportFrom) and node.level > 0:
@@ -37,7 +52,7 @@ def test_only_stdlib_requests_and_kazoo_absolute_imports_and_relative_inside() -
             )
             for module in modules:
                 top = (module or "").split(".")[0]
-                assert top in ALLOWED_TOP_LEVEL or top in sys.stdlib_module_names, (
+                assert top in ALLOWED_TOP_LEVEL or in_stdlib(top), (
                     path.name,
                     module,
                 )
@@ -47,7 +62,7 @@ def test_only_stdlib_requests_and_kazoo_absolute_imports_and_relative_inside() -
 def test_kazoo_is_imported_lazily_only_in_leader() -> None:
     for path in SOURCES:
         tree = ast.parse(path.read_text())
-        top_level = [n for n in tree.body if isinstance(n, ast.Import | ast.ImportFrom)]
+        top_level = [n for n in tree.body if isinstance(n, (ast.Import, ast.ImportFrom))]
         for node in top_level:
             module = node.module if isinstance(node, ast.ImportFrom) else node.names[0].name
             assert not (module or "").startswith("kazoo"), path.name

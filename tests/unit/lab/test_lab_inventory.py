@@ -111,3 +111,23 @@ def test_unparsable_inventory_file_is_a_clear_error(tmp_path):
     (tmp_path / "hosts.yml").write_text("all:\n  hosts: [unclosed\n")
     with pytest.raises(LabError, match=r"cannot read .*YAML parsing failed"):
         load_inventory(tmp_path)
+
+
+def test_lab_suite_defaults_to_bookworm_and_is_read_from_all_vars():
+    hosts = {"m": {"lab_name": "x", "ansible_host": "192.168.33.70"}}
+    assert specs_from_inventory(inventory_json(hosts), "/inv").suite == "bookworm"
+    data = inventory_json(hosts, {"all": {"vars": {"lab_suite": "trixie"}}})
+    assert specs_from_inventory(data, "/inv").suite == "trixie"
+
+
+@pytest.mark.parametrize(
+    ("suites", "message"),
+    [(["sid", "sid"], "lab_suite 'sid' is not one of"), (["trixie", "bullseye"], "disagree")],
+)
+def test_unknown_or_mixed_lab_suites_are_rejected(suites, message):
+    hosts = {
+        f"m{index}": {"lab_name": "x", "ansible_host": f"192.168.33.7{index}", "lab_suite": suite}
+        for index, suite in enumerate(suites)
+    }
+    with pytest.raises(LabError, match=message):
+        specs_from_inventory(inventory_json(hosts), "/inv")

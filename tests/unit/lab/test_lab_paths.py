@@ -19,3 +19,8 @@ def test_environment_overrides(tmp_path):
     paths = LabPaths.from_env({"MESOS_LAB_HOME": str(tmp_path / "h"), "MESOS_LAB_CACHE": "c"})
     assert paths.home == tmp_path / "h"
     assert paths.cache == Path.cwd() / "c"
+
+
+def test_each_release_has_its_own_base():
+    paths = LabPaths.from_env({})
+    assert paths.base_dir_for("trixie") == Path("/var/cache/mesos-lab/base-trixie")

@@ -111,3 +111,16 @@ def test_replace_dir_swaps_trees_by_rename(tmp_path):
     rootfs.replace_dir(new, target)
     assert sorted(p.name for p in target.iterdir()) == ["new"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["base"]
+
+
+@pytest.mark.parametrize("suite", ["bullseye", "trixie"])
+def test_another_release_takes_the_host_mirrors_with_its_suites(suite):
+    recipe = rootfs.recipe_from_sources(rootfs.parse_deb822(DEB822), suite)
+    assert recipe.suite == suite
+    assert recipe.mirror == "http://deb.debian.org/debian"
+    assert recipe.sources == (
+        f"deb http://deb.debian.org/debian {suite} main",
+        f"deb http://deb.debian.org/debian {suite}-updates main",
+        f"deb http://deb.debian.org/debian-security {suite}-security main",
+    )
+    assert recipe.stamp() != rootfs.recipe_from_sources(rootfs.parse_deb822(DEB822)).stamp()
