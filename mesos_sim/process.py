@@ -9,19 +9,17 @@ import signal
 import socket
 import sys
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING
 
 from aiohttp import web
 
-if TYPE_CHECKING:
-    from .tls_context import TlsContexts
+from .errors import StartupError
+from .tls_context import TlsContexts
+from .tls_site import TlsSite
+
+__all__ = ["StartupError", "build_app", "resolve_address", "serve", "setup_logging"]
 
 LEVELS = {"INFO": logging.INFO, "WARNING": logging.WARNING, "ERROR": logging.ERROR}
 CLIENT_MAX_SIZE = 16 * 1024 * 1024
-
-
-class StartupError(RuntimeError):
-    """A configuration problem found at startup (printed, exit code 1)."""
 
 
 def setup_logging(level: str | None) -> None:
@@ -81,8 +79,6 @@ async def serve(
             runner, host=host or "0.0.0.0", port=port, backlog=1024, reuse_address=True
         )
     else:
-        from .tls_site import TlsSite  # imports this module: a top-level import would cycle
-
         site = TlsSite(runner, host or "0.0.0.0", port, tls)
     try:
         await site.start()

@@ -10,8 +10,8 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from .errors import StartupError
 from .flags import Flag, FlagError, Flags
-from .process import StartupError
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ import ssl
 import warnings
 from dataclasses import dataclass
 
-from .process import StartupError
+from .errors import StartupError
 from .ssl_flags import SslSettings
 
 log = logging.getLogger(__name__)

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-if TYPE_CHECKING:
-    from .executor import CommandTask
+
+class TaskRunner(Protocol):
+    """What the agent needs of whatever runs a task (executor.CommandTask runs commands)."""
+
+    process: asyncio.subprocess.Process | None
+
+    async def kill(self, grace: float, send_killing: bool) -> None:
+        """Stop the task: SIGTERM, ``grace`` seconds, SIGKILL."""
+
 
 TERMINAL_STATES = frozenset(
     {
@@ -34,7 +42,7 @@ class AgentTask:
     sandbox: Path
     state: str = "TASK_STAGING"
     statuses: list[dict] = field(default_factory=list)
-    runner: CommandTask | None = None
+    runner: TaskRunner | None = None
     last_uuid: str | None = None
     last_update_state: str | None = None
 

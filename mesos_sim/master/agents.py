@@ -10,11 +10,13 @@ from typing import TYPE_CHECKING
 
 from ..aio import spawn
 from ..resources import Resources
-from .agent_client import AgentUnreachable
+from .agent_client import AgentClient, AgentUnreachable
 from .model import Agent, Framework, Task
 
 if TYPE_CHECKING:
+    from .allocator import Allocator
     from .state import MasterState
+    from .tasks import TaskService
 
 log = logging.getLogger(__name__)
 
@@ -22,8 +24,17 @@ log = logging.getLogger(__name__)
 class AgentService:
     """Agents as the leading master sees them."""
 
-    def __init__(self, state: MasterState) -> None:
+    def __init__(
+        self,
+        state: MasterState,
+        allocator: Allocator,
+        task_service: TaskService,
+        agent_client: AgentClient,
+    ) -> None:
         self.state = state
+        self.allocator = allocator
+        self.task_service = task_service
+        self.agent_client = agent_client
         self.ping_timeout = float(state.flags.agent_ping_timeout)
         self.max_misses = max(1, int(state.flags.max_agent_ping_timeouts))
         self._task: asyncio.Task | None = None
@@ -75,7 +86,7 @@ class AgentService:
             agent.reregistered_time = time.time()
         state.agents[agent_id] = agent
         if was_unreachable:
-            state.task_service.agent_reachable(agent_id)
+            self.task_service.agent_reachable(agent_id)
         for report in body.get("tasks", []):
             self._adopt_reported_task(agent, report, was_unreachable=was_unreachable)
         if previous is not None:
@@ -88,7 +99,7 @@ class AgentService:
             agent.hostname,
             "re-registered" if agent.reregistered_time else "registered",
         )
-        state.allocator.request_allocation()
+        self.allocator.request_allocation()
         return {
             "agent_id": agent_id,
             "master_id": state.master_id,
@@ -121,7 +132,7 @@ class AgentService:
                 )
                 state.frameworks[framework_id] = framework
         if framework is not None:
-            state.task_service.readd_task(framework, task, was_unreachable=was_unreachable)
+            self.task_service.readd_task(framework, task, was_unreachable=was_unreachable)
 
     def _reconcile_missing(self, previous: Agent, agent: Agent) -> None:
         """Tasks the master had on the agent that it no longer reports are gone."""
@@ -132,9 +143,7 @@ class AgentService:
             if framework is None:
                 continue
             task.state = "TASK_DROPPED" if framework.partition_aware else "TASK_LOST"
-            self.state.task_service.forget(
-                framework, task, "Reconciliation: task unknown to the agent"
-            )
+            self.task_service.forget(framework, task, "Reconciliation: task unknown to the agent")
 
     def disconnect(self, agent_id: str) -> bool:
         """The agent process is going away: deactivate it and rescind its offers, like a
@@ -143,7 +152,7 @@ class AgentService:
         if agent is None:
             return False
         agent.active = False
-        self.state.allocator.rescind_where(agent_id=agent_id, send=True)
+        self.allocator.rescind_where(agent_id=agent_id, send=True)
         log.info("Agent %s (%s) disconnected", agent_id, agent.hostname)
         return True
 
@@ -180,9 +189,7 @@ class AgentService:
     async def _ping(self, agent: Agent) -> None:
         body = {"master_id": self.state.master_id, "agent_id": agent.agent_id}
         try:
-            await self.state.agent_client.post(
-                agent.endpoint, "ping", body, timeout=self.ping_timeout
-            )
+            await self.agent_client.post(agent.endpoint, "ping", body, timeout=self.ping_timeout)
         except AgentUnreachable as exc:
             agent.ping_error = str(exc)
             return
@@ -198,8 +205,8 @@ class AgentService:
         agent.active = False
         agent.unreachable_time = time.time()
         state.unreachable_agents[agent.agent_id] = agent
-        state.allocator.rescind_where(agent_id=agent.agent_id, send=True)
-        state.task_service.agent_unreachable(agent, "health check timed out")
+        self.allocator.rescind_where(agent_id=agent.agent_id, send=True)
+        self.task_service.agent_unreachable(agent, "health check timed out")
         self._send_failure(agent)
         state.metrics["master/slave_unreachable_completed"] += 1
         log.warning("Marked agent %s (%s) unreachable", agent.agent_id, agent.hostname)
@@ -209,8 +216,8 @@ class AgentService:
         state = self.state
         state.agents.pop(agent.agent_id, None)
         agent.active = False
-        state.allocator.rescind_where(agent_id=agent.agent_id, send=True)
-        state.task_service.agent_removed(agent, f"Agent {agent.hostname} removed: {cause}")
+        self.allocator.rescind_where(agent_id=agent.agent_id, send=True)
+        self.task_service.agent_removed(agent, f"Agent {agent.hostname} removed: {cause}")
         self._send_failure(agent)
         state.metrics["master/slave_removals"] += 1
         log.warning("Removed agent %s (%s): %s", agent.agent_id, agent.hostname, cause)

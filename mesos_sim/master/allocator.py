@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from ..resources import Resources
 from .model import Agent, Framework, Offer
+from .offer_view import offer_json, offered_on
 
 if TYPE_CHECKING:
     from .state import MasterState
@@ -72,17 +73,9 @@ class Allocator:
         self.allocate()
 
     # allocation --------------------------------------------------------------------------
-    def offered_on(self, agent_id: str) -> Resources:
-        """Resources of the agent currently in outstanding offers."""
-        total = Resources()
-        for offer in self.state.offers.values():
-            if offer.agent_id == agent_id:
-                total = total + offer.resources
-        return total
-
     def available_on(self, agent: Agent) -> Resources:
         """Total minus used minus offered."""
-        return agent.total - agent.used() - self.offered_on(agent.agent_id)
+        return agent.total - agent.used() - offered_on(self.state.offers.values(), agent.agent_id)
 
     def _eligible(self) -> list[Framework]:
         frameworks = [
@@ -134,7 +127,9 @@ class Allocator:
             framework.send(
                 {
                     "type": "OFFERS",
-                    "offers": {"offers": [self.offer_json(o) for o in offers]},
+                    "offers": {
+                        "offers": [offer_json(o, self.state.agents[o.agent_id]) for o in offers]
+                    },
                 }
             )
 
@@ -173,27 +168,6 @@ class Allocator:
             log.info("Rescinding offer %s after --offer_timeout", offer_id)
             self.remove_offer(offer, rescind=True)
             self.request_allocation()
-
-    def offer_json(self, offer: Offer) -> dict:
-        """The v1 Offer JSON object."""
-        agent = self.state.agents[offer.agent_id]
-        ip = agent.endpoint.rsplit(":", 1)[0]
-        return {
-            "id": {"value": offer.offer_id},
-            "framework_id": {"value": offer.framework_id},
-            "agent_id": {"value": offer.agent_id},
-            "hostname": agent.hostname,
-            "url": {
-                "scheme": "http",
-                "address": {"hostname": agent.hostname, "ip": ip, "port": agent.port},
-                "path": "/slave(1)",
-                "query": [],
-            },
-            "resources": offer.resources.to_json(offer.role),
-            "attributes": agent.attributes,
-            "executor_ids": [],
-            "allocation_info": {"role": offer.role},
-        }
 
     # offer lifecycle ---------------------------------------------------------------------
     def remove_offer(self, offer: Offer, rescind: bool = False) -> None:

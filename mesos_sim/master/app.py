@@ -86,13 +86,19 @@ class MasterProcess:
         advertise_port = int(flags.advertise_port or port)
         self.state = MasterState(flags, Address(ip, port, hostname, advertise_ip, advertise_port))
         state = self.state
-        state.agent_client = AgentClient(tls)
-        state.allocator = Allocator(state)
-        state.framework_service = FrameworkService(state)
-        state.task_service = TaskService(state)
-        state.agent_service = AgentService(state)
-        self.scheduler = SchedulerEndpoint(state, _authenticator(flags))
-        self.operator = OperatorEndpoints(state)
+        self.agent_client = AgentClient(tls)
+        self.allocator = Allocator(state)
+        self.task_service = TaskService(state, self.allocator, self.agent_client)
+        self.framework_service = FrameworkService(state, self.allocator, self.task_service)
+        self.agent_service = AgentService(
+            state, self.allocator, self.task_service, self.agent_client
+        )
+        self.scheduler = SchedulerEndpoint(
+            state,
+            _authenticator(flags),
+            (self.framework_service, self.task_service, self.allocator),
+        )
+        self.operator = OperatorEndpoints(state, self.framework_service)
         self.leadership: ZkLeadership | None = None
         self.stop_event = asyncio.Event()
         self.exit_code = 0
@@ -145,7 +151,7 @@ class MasterProcess:
         if isinstance(body, web.Response):
             return body
         try:
-            return json_response(self.state.agent_service.register(body))
+            return json_response(self.agent_service.register(body))
         except (KeyError, TypeError, ValueError) as exc:
             return text_response(400, f"Malformed registration: {exc!r}")
 
@@ -158,7 +164,7 @@ class MasterProcess:
         if agent is None:
             return text_response(404, "Unknown agent; re-register")
         try:
-            self.state.task_service.status_update(
+            self.task_service.status_update(
                 agent, body["framework_id"], body["status"], body["latest_state"], body.get("task")
             )
         except (KeyError, TypeError) as exc:
@@ -170,7 +176,7 @@ class MasterProcess:
         body = await self._sim_body(request)
         if isinstance(body, web.Response):
             return body
-        if not self.state.agent_service.disconnect(str(body.get("agent_id"))):
+        if not self.agent_service.disconnect(str(body.get("agent_id"))):
             return text_response(404, "Unknown agent")
         return json_response({})
 
@@ -181,7 +187,7 @@ class MasterProcess:
         state.leader = state.master_info()
         state.elected_time = time.time()
         log.info("Elected as the leading master!")
-        state.allocator.request_allocation()
+        self.allocator.request_allocation()
 
     def _leader_changed(self, info: dict | None, is_self: bool) -> None:
         state = self.state
@@ -230,9 +236,9 @@ class MasterProcess:
     # lifecycle ---------------------------------------------------------------------------
     async def _start(self) -> None:
         state = self.state
-        await state.agent_client.start()
-        state.allocator.start()
-        state.agent_service.start()
+        await self.agent_client.start()
+        self.allocator.start()
+        self.agent_service.start()
         log.info(
             "Master %s (%s) started on %s:%d",
             state.master_id,
@@ -253,10 +259,10 @@ class MasterProcess:
                 framework.stream.close()
         if self.leadership is not None:
             await self.leadership.stop()
-        await state.allocator.stop()
-        await state.agent_service.stop()
+        await self.allocator.stop()
+        await self.agent_service.stop()
         await cancel_all()
-        await state.agent_client.close()
+        await self.agent_client.close()
 
     async def run(self) -> int:
         """Serve until SIGTERM; returns the process exit code."""

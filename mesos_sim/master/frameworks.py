@@ -14,7 +14,9 @@ from .model import Framework
 from .stream import EventStream
 
 if TYPE_CHECKING:
+    from .allocator import Allocator
     from .state import MasterState
+    from .tasks import TaskService
 
 log = logging.getLogger(__name__)
 
@@ -81,8 +83,10 @@ def validate_framework_info(info: dict, removed: set[str], root_allowed: bool) -
 class FrameworkService:
     """Subscriptions and framework removal."""
 
-    def __init__(self, state: MasterState) -> None:
+    def __init__(self, state: MasterState, allocator: Allocator, task_service: TaskService) -> None:
         self.state = state
+        self.allocator = allocator
+        self.task_service = task_service
 
     def subscribe(self, stream: EventStream, subscribe: dict, principal: str | None) -> None:
         """Handle a validated SUBSCRIBE on a freshly opened stream."""
@@ -114,7 +118,7 @@ class FrameworkService:
             if subscribe.get("suppressed_roles"):
                 framework.suppressed = set(subscribe["suppressed_roles"]) >= set(framework.roles)
             state.frameworks[framework_id] = framework
-            state.task_service.adopt_tasks(framework)
+            self.task_service.adopt_tasks(framework)
             log.info("Added framework %s (%s)", framework_id, info.get("name"))
         framework.send(
             {
@@ -127,7 +131,7 @@ class FrameworkService:
             }
         )
         framework.send({"type": "HEARTBEAT"})
-        state.allocator.request_allocation()
+        self.allocator.request_allocation()
 
     def _failover(self, framework: Framework, info: dict, stream: EventStream) -> None:
         old = framework.stream
@@ -138,7 +142,7 @@ class FrameworkService:
             framework.failover_timer.cancel()
             framework.failover_timer = None
         # A failed-over scheduler does not know the old offers; take them back silently.
-        self.state.allocator.rescind_where(framework_id=framework.framework_id, send=False)
+        self.allocator.rescind_where(framework_id=framework.framework_id, send=False)
         framework.info = info
         framework.stream = stream
         framework.active = True
@@ -157,7 +161,7 @@ class FrameworkService:
         framework.stream = None
         framework.active = False
         framework.unregistered_time = time.time()
-        self.state.allocator.rescind_where(framework_id=framework.framework_id, send=False)
+        self.allocator.rescind_where(framework_id=framework.framework_id, send=False)
         timeout = framework.failover_timeout
         log.info(
             "Framework %s disconnected; failover timeout %.3fs", framework.framework_id, timeout
@@ -181,8 +185,8 @@ class FrameworkService:
         if framework.failover_timer is not None:
             framework.failover_timer.cancel()
             framework.failover_timer = None
-        state.allocator.rescind_where(framework_id=framework.framework_id, send=False)
-        state.task_service.remove_framework_tasks(framework)
+        self.allocator.rescind_where(framework_id=framework.framework_id, send=False)
+        self.task_service.remove_framework_tasks(framework)
         state.frameworks.pop(framework.framework_id, None)
         state.removed_framework_ids.add(framework.framework_id)
         framework.active = False
@@ -191,5 +195,5 @@ class FrameworkService:
         if stream is not None:
             stream.close()
         state.completed_frameworks.append(framework)
-        state.allocator.request_allocation()
+        self.allocator.request_allocation()
         log.info("Removed framework %s", framework.framework_id)

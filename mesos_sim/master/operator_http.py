@@ -19,6 +19,7 @@ from . import render
 from .scheduler_http import redirect_or_unavailable
 
 if TYPE_CHECKING:
+    from .frameworks import FrameworkService
     from .state import MasterState
 
 log = logging.getLogger(__name__)
@@ -64,8 +65,9 @@ PAYLOADS: dict[str, tuple[str, Payload]] = {
 class OperatorEndpoints:
     """Handlers for the master's operator-facing endpoints."""
 
-    def __init__(self, state: MasterState) -> None:
+    def __init__(self, state: MasterState, framework_service: FrameworkService) -> None:
         self.state = state
+        self.framework_service = framework_service
 
     async def api(self, request: web.Request) -> web.StreamResponse:
         """POST /api/v1, in Master::Http::api's check order."""
@@ -88,7 +90,7 @@ class OperatorEndpoints:
         framework = self.state.frameworks.get(framework_id)
         if framework is None:
             return text_response(400, f"No framework found with ID {framework_id}")
-        self.state.framework_service.remove(framework)
+        self.framework_service.remove(framework)
         return web.Response(status=200)
 
     async def teardown_v0(self, request: web.Request) -> web.StreamResponse:

@@ -9,6 +9,7 @@ from .. import MESOS_VERSION, PRODUCT
 from ..attributes import attributes_object
 from ..resources import Resources
 from .model import Agent, Framework, Task
+from .offer_view import offer_json, offered_on
 
 if TYPE_CHECKING:
     from .state import MasterState
@@ -142,7 +143,7 @@ def framework_v0(state: MasterState, framework: Framework) -> dict:
 def agent_v0(state: MasterState, agent: Agent) -> dict:
     """An agent ("slave") in /master/state."""
     used = agent.used()
-    offered = state.allocator.offered_on(agent.agent_id)
+    offered = offered_on(state.offers.values(), agent.agent_id)
     entry = {
         "id": agent.agent_id,
         "pid": agent.pid,
@@ -276,7 +277,7 @@ def framework_v1(state: MasterState, framework: Framework) -> dict:
         "recovered": framework.recovered,
         "registered_time": _nanos(framework.registered_time),
         "offers": [
-            state.allocator.offer_json(o)
+            offer_json(o, state.agents[o.agent_id])
             for o in framework.offers.values()
             if o.agent_id in state.agents
         ],
@@ -308,7 +309,7 @@ def agent_v1(state: MasterState, agent: Agent) -> dict:
         "registered_time": _nanos(agent.registered_time),
         "total_resources": agent.total.to_json(),
         "allocated_resources": agent.used().to_json("*"),
-        "offered_resources": state.allocator.offered_on(agent.agent_id).to_json("*"),
+        "offered_resources": offered_on(state.offers.values(), agent.agent_id).to_json("*"),
         "capabilities": [{"type": c} for c in AGENT_CAPABILITIES],
     }
     if agent.reregistered_time:

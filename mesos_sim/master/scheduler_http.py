@@ -24,7 +24,10 @@ from .model import Framework
 from .stream import EventStream
 
 if TYPE_CHECKING:
+    from .allocator import Allocator
+    from .frameworks import FrameworkService
     from .state import MasterState
+    from .tasks import TaskService
 
 log = logging.getLogger(__name__)
 
@@ -99,8 +102,14 @@ def redirect_or_unavailable(state: MasterState, request: web.Request) -> web.Res
 class SchedulerEndpoint:
     """The aiohttp handler for /api/v1/scheduler."""
 
-    def __init__(self, state: MasterState, authenticator: BasicAuthenticator | None) -> None:
+    def __init__(
+        self,
+        state: MasterState,
+        authenticator: BasicAuthenticator | None,
+        services: tuple[FrameworkService, TaskService, Allocator],
+    ) -> None:
         self.state = state
+        self.framework_service, self.task_service, self.allocator = services
         self.authenticator = authenticator
         self.dispatch: dict[str, Callable[[Framework, dict], web.StreamResponse]] = {
             "TEARDOWN": self._teardown,
@@ -216,9 +225,9 @@ class SchedulerEndpoint:
             request,
             heartbeat_interval=state.heartbeat_interval,
             max_queue=int(state.flags.sim_stream_queue_size),
-            on_closed=state.framework_service.stream_closed,
+            on_closed=self.framework_service.stream_closed,
         )
-        state.framework_service.subscribe(stream, subscribe, principal)
+        self.framework_service.subscribe(stream, subscribe, principal)
         await stream.run()
         return response
 
@@ -227,16 +236,16 @@ class SchedulerEndpoint:
         return web.Response(status=202)
 
     def _teardown(self, framework: Framework, call: dict) -> web.Response:
-        self.state.framework_service.remove(framework)
+        self.framework_service.remove(framework)
         return self._accepted()
 
     def _accept(self, framework: Framework, call: dict) -> web.Response:
-        self.state.task_service.accept(framework, call["accept"])
+        self.task_service.accept(framework, call["accept"])
         return self._accepted()
 
     def _decline(self, framework: Framework, call: dict) -> web.Response:
         decline = call["decline"]
-        allocator = self.state.allocator
+        allocator = self.allocator
         for offer_id in (o["value"] for o in decline.get("offer_ids", [])):
             offer = self.state.offers.get(offer_id)
             if offer is None or offer.framework_id != framework.framework_id:
@@ -248,23 +257,23 @@ class SchedulerEndpoint:
         return self._accepted()
 
     def _revive(self, framework: Framework, call: dict) -> web.Response:
-        self.state.allocator.revive(framework)
+        self.allocator.revive(framework)
         return self._accepted()
 
     def _suppress(self, framework: Framework, call: dict) -> web.Response:
-        self.state.allocator.suppress(framework)
+        self.allocator.suppress(framework)
         return self._accepted()
 
     def _kill(self, framework: Framework, call: dict) -> web.Response:
-        self.state.task_service.kill(framework, call["kill"])
+        self.task_service.kill(framework, call["kill"])
         return self._accepted()
 
     def _acknowledge(self, framework: Framework, call: dict) -> web.Response:
-        self.state.task_service.acknowledge(framework, call["acknowledge"])
+        self.task_service.acknowledge(framework, call["acknowledge"])
         return self._accepted()
 
     def _reconcile(self, framework: Framework, call: dict) -> web.Response:
-        self.state.task_service.reconcile(framework, call["reconcile"])
+        self.task_service.reconcile(framework, call["reconcile"])
         return self._accepted()
 
     def _ignored(self, framework: Framework, call: dict) -> web.Response:
@@ -302,5 +311,5 @@ class SchedulerEndpoint:
                 f"'{str(now).lower()}'",
             )
         framework.info = info
-        self.state.allocator.request_allocation()
+        self.allocator.request_allocation()
         return web.Response(status=200)

@@ -6,19 +6,11 @@ import itertools
 import time
 from collections import Counter, deque
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from .. import MESOS_VERSION
 from ..flags import Flags
 from ..ids import ip_to_int, new_uuid
 from .model import Agent, Framework, Offer
-
-if TYPE_CHECKING:
-    from .agent_client import AgentClient
-    from .agents import AgentService
-    from .allocator import Allocator
-    from .frameworks import FrameworkService
-    from .tasks import TaskService
 
 
 @dataclass(frozen=True)
@@ -62,7 +54,8 @@ def update_event(status: dict) -> dict:
 
 
 class MasterState:
-    """Everything the master knows; the services below share one instance."""
+    """Everything the master knows; the services share one instance (and are given each other
+    by the process that builds them, so none of them is reached through the state)."""
 
     def __init__(self, flags: Flags, address: Address) -> None:
         self.flags = flags
@@ -85,11 +78,6 @@ class MasterState:
         self._agent_seq = itertools.count()
         self._offer_seq = itertools.count()
         self.heartbeat_interval = float(flags.sim_heartbeat_interval)
-        self.agent_client: AgentClient
-        self.allocator: Allocator
-        self.framework_service: FrameworkService
-        self.task_service: TaskService
-        self.agent_service: AgentService
 
     # identity ----------------------------------------------------------------------------
     @property

@@ -7,12 +7,13 @@ from typing import TYPE_CHECKING
 
 from ..aio import spawn
 from ..resources import Resources
-from .agent_client import AgentUnreachable
+from .agent_client import AgentClient, AgentUnreachable
 from .launch import task_resources, validate_task
 from .model import TERMINAL_STATES, Agent, Framework, Task
 from .state import status_json, update_event
 
 if TYPE_CHECKING:
+    from .allocator import Allocator
     from .state import MasterState
 
 log = logging.getLogger(__name__)
@@ -21,8 +22,10 @@ log = logging.getLogger(__name__)
 class TaskService:
     """Everything that changes a task's state on the master."""
 
-    def __init__(self, state: MasterState) -> None:
+    def __init__(self, state: MasterState, allocator: Allocator, agent_client: AgentClient) -> None:
         self.state = state
+        self.allocator = allocator
+        self.agent_client = agent_client
 
     # helpers -----------------------------------------------------------------------------
     def _send_master_update(
@@ -119,11 +122,11 @@ class TaskService:
         remaining = Resources()
         for offer in offers:
             remaining = remaining + offer.resources
-            state.allocator.remove_offer(offer)
+            self.allocator.remove_offer(offer)
         for operation in operations:
             remaining = self._apply(framework, agent, role, operation, remaining)
-        state.allocator.refuse(framework, agent.agent_id, remaining, accept.get("filters"))
-        state.allocator.request_allocation()
+        self.allocator.refuse(framework, agent.agent_id, remaining, accept.get("filters"))
+        self.allocator.request_allocation()
 
     def _reject_invalid_offers(
         self, framework: Framework, offer_ids: list[str], operations: list[dict], error: str
@@ -132,7 +135,7 @@ class TaskService:
         for offer_id in offer_ids:
             offer = self.state.offers.get(offer_id)
             if offer is not None and offer.framework_id == framework.framework_id:
-                self.state.allocator.remove_offer(offer)
+                self.allocator.remove_offer(offer)
         lost = "TASK_DROPPED" if framework.partition_aware else "TASK_LOST"
         for operation in operations:
             for task in self._launch_tasks(operation):
@@ -144,7 +147,7 @@ class TaskService:
                     reason="REASON_INVALID_OFFERS",
                     agent_id=(task.get("agent_id") or {}).get("value"),
                 )
-        self.state.allocator.request_allocation()
+        self.allocator.request_allocation()
 
     def _apply(
         self, framework: Framework, agent: Agent, role: str, operation: dict, remaining: Resources
@@ -204,7 +207,7 @@ class TaskService:
             "resources": task.resources.to_json(task.role),
         }
         try:
-            await self.state.agent_client.post(agent.endpoint, "run_task", body)
+            await self.agent_client.post(agent.endpoint, "run_task", body)
         except AgentUnreachable as exc:
             log.warning("Failed to send task %s to agent %s: %s", task.task_id, agent.agent_id, exc)
 
@@ -238,7 +241,7 @@ class TaskService:
 
     async def _post(self, agent: Agent, path: str, body: dict) -> None:
         try:
-            await self.state.agent_client.post(agent.endpoint, path, body)
+            await self.agent_client.post(agent.endpoint, path, body)
         except AgentUnreachable as exc:
             log.warning("Agent %s did not take %s: %s", agent.agent_id, path, exc)
 
@@ -321,7 +324,7 @@ class TaskService:
             task.statuses.append(status)
             self.state.metrics[f"master/tasks_{status['state'][5:].lower()}"] += 1
             if task.terminal and not was_terminal:
-                self.state.allocator.request_allocation()
+                self.allocator.request_allocation()
         if framework is None:
             log.warning(
                 "Status update %s for task %s of unknown framework %s dropped",

@@ -106,37 +106,12 @@ torn_down:
   elements: str
 """
 
-import os
-import traceback
-
-from ansible.module_utils.basic import AnsibleModule, _load_params, missing_required_lib
-
-try:
-    from ansible_collections.mesoslab.mesos.plugins.module_utils.mesos_client import (
-        REQUESTS_IMPORT_ERROR,
-        REQUESTS_IMPORT_TRACE,
-        FrameworkInfo,
-        MesosError,
-        check_arguments,
-        explain,
-        master_access,
-        needs_kazoo,
-    )
-except ImportError as import_error:
-    CLIENT_IMPORT_ERROR = import_error
-    CLIENT_IMPORT_TRACE = traceback.format_exc()
-
-    def check_arguments(_raw, spec):
-        """Without the client only ansible-core checks the arguments (the module fails)."""
-        return None, spec
-
-else:
-    CLIENT_IMPORT_ERROR = REQUESTS_IMPORT_ERROR  # None when requests is there
-    CLIENT_IMPORT_TRACE = REQUESTS_IMPORT_TRACE
-
-
-class FrameworkFailure(Exception):
-    """The module cannot do its job."""
+from ansible_collections.mesoslab.mesos.plugins.module_utils.mesos_module import (
+    MASTER_OPTIONS,
+    MesosModule,
+    ModuleFailure,
+    client,
+)
 
 
 def _id_of(framework):
@@ -155,13 +130,7 @@ def select(frameworks, name, framework_id):
 
 def wanted_info(params):
     """The FrameworkInfo to subscribe with."""
-    return FrameworkInfo(
-        user=params["user"],
-        name=params["name"],
-        roles=(params["role"],),
-        failover_timeout=params["failover_timeout"],
-        principal=params["principal"],
-    )
+    return client.FrameworkInfo.from_options(params)
 
 
 def differences(framework, wanted):
@@ -193,11 +162,11 @@ def ensure_present(module, operator, access):
     found = select(operator.get_frameworks(), params["name"], params["framework_id"])
     if len(found) > 1:
         ids = ", ".join(_id_of(f) for f in found)
-        raise FrameworkFailure(
+        raise ModuleFailure(
             f"{len(found)} frameworks are named {params['name']!r} ({ids}); give framework_id"
         )
     if params["framework_id"] and not found:
-        raise FrameworkFailure(
+        raise ModuleFailure(
             f"framework {params['framework_id']} is not registered (or has been torn down)"
         )
     current = found[0] if found else None
@@ -236,55 +205,35 @@ ARGUMENT_SPEC = {
     "principal": {"type": "str"},
     "secret": {"type": "str", "no_log": True},
     "failover_timeout": {"type": "float", "default": 604800.0},
-    "master": {"type": "raw"},
     "timeout": {"type": "float", "default": 30.0},
-    "tls": {"type": "bool"},
-    "validate_certs": {"type": "bool", "default": True},
-    "ca_path": {"type": "path"},
+    **MASTER_OPTIONS,
 }
 
 
 def check_params(params):
-    """Checks argument_spec cannot express; raises FrameworkFailure naming the option."""
+    """Checks argument_spec cannot express; raises ModuleFailure naming the option."""
     for name in ("name", "framework_id", "user", "role"):
         if params[name] is not None and not params[name].strip():
-            raise FrameworkFailure(f"{name} must not be empty")
+            raise ModuleFailure(f"{name} must not be empty")
     if params["failover_timeout"] < 0:
-        raise FrameworkFailure("failover_timeout must not be negative")
+        raise ModuleFailure("failover_timeout must not be negative")
 
 
 def main():
     """Run the module."""
-    problem, spec = check_arguments(_load_params(), ARGUMENT_SPEC)
-    module = AnsibleModule(
-        argument_spec=spec,
+    module = MesosModule(
+        ARGUMENT_SPEC,
         required_if=[("state", "present", ("name",))],
         required_one_of=[("name", "framework_id")],
         required_by={"secret": "principal"},
         supports_check_mode=True,
     )
-    if CLIENT_IMPORT_ERROR is not None:
-        module.fail_json(
-            msg=missing_required_lib(CLIENT_IMPORT_ERROR.name or "requests"),
-            exception=CLIENT_IMPORT_TRACE,
-        )
-    if problem:
-        module.fail_json(msg=problem)
-    params = module.params
-    masters = params["master"]
-    try:
-        check_params(params)
-        access = master_access(params, os.environ)
-        masters = access.masters
-        if needs_kazoo(masters):
-            module.fail_json(msg=missing_required_lib("kazoo"))
+
+    def handle(access):
         with access.operator() as operator:
-            result = STATE_HANDLERS[params["state"]](module, operator, access)
-    except FrameworkFailure as exc:
-        module.fail_json(msg=str(exc))
-    except (MesosError, ValueError, OSError) as exc:
-        module.fail_json(msg=explain(exc, masters))
-    module.exit_json(**result)
+            return STATE_HANDLERS[module.params["state"]](module, operator, access)
+
+    module.run(handle, checks=check_params)
 
 
 if __name__ == "__main__":

@@ -155,34 +155,11 @@ tasks:
       type: str
 """
 
-import os
-import traceback
-
-from ansible.module_utils.basic import AnsibleModule, _load_params, missing_required_lib
-
-try:
-    from ansible_collections.mesoslab.mesos.plugins.module_utils.mesos_client import (
-        REQUESTS_IMPORT_ERROR,
-        REQUESTS_IMPORT_TRACE,
-        MesosError,
-        attributes_dict,
-        check_arguments,
-        explain,
-        master_access,
-        needs_kazoo,
-        resources_summary,
-    )
-except ImportError as import_error:
-    CLIENT_IMPORT_ERROR = import_error
-    CLIENT_IMPORT_TRACE = traceback.format_exc()
-
-    def check_arguments(_raw, spec):
-        """Without the client only ansible-core checks the arguments (the module fails)."""
-        return None, spec
-
-else:
-    CLIENT_IMPORT_ERROR = REQUESTS_IMPORT_ERROR  # None when requests is there
-    CLIENT_IMPORT_TRACE = REQUESTS_IMPORT_TRACE
+from ansible_collections.mesoslab.mesos.plugins.module_utils.mesos_module import (
+    MASTER_OPTIONS,
+    MesosModule,
+    client,
+)
 
 
 def _value(obj, key):
@@ -192,12 +169,13 @@ def _value(obj, key):
 def agent_view(agent):
     """One agent of GET_AGENTS."""
     info = agent.get("agent_info", {})
+    resources = agent.get("total_resources") or info.get("resources", [])
     return {
         "id": _value(info, "id"),
         "hostname": info.get("hostname", ""),
         "active": bool(agent.get("active", False)),
-        "attributes": attributes_dict(info.get("attributes", [])),
-        "resources": resources_summary(agent.get("total_resources") or info.get("resources", [])),
+        "attributes": client.attributes_dict(info.get("attributes", [])),
+        "resources": client.resources_summary(resources),
     }
 
 
@@ -265,42 +243,24 @@ def read_cluster(operator):
 
 
 ARGUMENT_SPEC = {
-    "master": {"type": "raw"},
     "principal": {"type": "str"},
     "secret": {"type": "str", "no_log": True},
     "timeout": {"type": "float", "default": 15.0},
-    "tls": {"type": "bool"},
-    "validate_certs": {"type": "bool", "default": True},
-    "ca_path": {"type": "path"},
+    **MASTER_OPTIONS,
 }
 
 
 def main():
     """Run the module."""
-    problem, spec = check_arguments(_load_params(), ARGUMENT_SPEC)
-    module = AnsibleModule(
-        argument_spec=spec,
-        required_together=[("principal", "secret")],
-        supports_check_mode=True,
+    module = MesosModule(
+        ARGUMENT_SPEC, required_together=[("principal", "secret")], supports_check_mode=True
     )
-    if CLIENT_IMPORT_ERROR is not None:
-        module.fail_json(
-            msg=missing_required_lib(CLIENT_IMPORT_ERROR.name or "requests"),
-            exception=CLIENT_IMPORT_TRACE,
-        )
-    if problem:
-        module.fail_json(msg=problem)
-    masters = module.params["master"]
-    try:
-        access = master_access(module.params, os.environ)
-        masters = access.masters
-        if needs_kazoo(masters):
-            module.fail_json(msg=missing_required_lib("kazoo"))
+
+    def read(access):
         with access.operator() as operator:
-            result = read_cluster(operator)
-    except (MesosError, ValueError, OSError) as exc:
-        module.fail_json(msg=explain(exc, masters))
-    module.exit_json(changed=False, **result)
+            return dict(read_cluster(operator), changed=False)
+
+    module.run(read)
 
 
 if __name__ == "__main__":

@@ -111,44 +111,16 @@ framework_id:
   type: str
 """
 
-import os
 import time
-import traceback
 
-from ansible.module_utils.basic import AnsibleModule, _load_params, missing_required_lib
-
-try:
-    from ansible_collections.mesoslab.mesos.plugins.module_utils.mesos_client import (
-        REQUESTS_IMPORT_ERROR,
-        REQUESTS_IMPORT_TRACE,
-        FrameworkInfo,
-        MesosError,
-        MesosTimeout,
-        attributes_dict,
-        check_arguments,
-        explain,
-        master_access,
-        needs_kazoo,
-        resources_summary,
-    )
-except ImportError as import_error:
-    CLIENT_IMPORT_ERROR = import_error
-    CLIENT_IMPORT_TRACE = traceback.format_exc()
-
-    def check_arguments(_raw, spec):
-        """Without the client only ansible-core checks the arguments (the module fails)."""
-        return None, spec
-
-else:
-    CLIENT_IMPORT_ERROR = REQUESTS_IMPORT_ERROR  # None when requests is there
-    CLIENT_IMPORT_TRACE = REQUESTS_IMPORT_TRACE
+from ansible_collections.mesoslab.mesos.plugins.module_utils.mesos_module import (
+    MASTER_OPTIONS,
+    MesosModule,
+    ModuleFailure,
+    client,
+)
 
 OPERATOR_TIMEOUT = 15.0
-FRAMEWORK_CREDENTIALS = "framework.principal and framework.secret"
-
-
-class OfferInfoFailure(Exception):
-    """The module cannot do its job."""
 
 
 def offer_view(offer):
@@ -157,8 +129,8 @@ def offer_view(offer):
         "id": offer.get("id", {}).get("value"),
         "agent_id": offer.get("agent_id", {}).get("value"),
         "hostname": offer.get("hostname", ""),
-        "attributes": attributes_dict(offer.get("attributes", [])),
-        "resources": resources_summary(offer.get("resources", [])),
+        "attributes": client.attributes_dict(offer.get("attributes", [])),
+        "resources": client.resources_summary(offer.get("resources", [])),
     }
 
 
@@ -170,13 +142,7 @@ def active_agents(params, access):
 
 def framework_info(settings):
     """The short-lived framework's FrameworkInfo (no failover: it goes with the module)."""
-    return FrameworkInfo(
-        user=settings["user"],
-        name=settings["name"],
-        roles=(settings["role"],),
-        failover_timeout=0.0,
-        principal=settings["principal"],
-    )
+    return client.FrameworkInfo.from_options(settings, failover_timeout=0.0)
 
 
 def collect_offers(params, access):
@@ -195,7 +161,7 @@ def collect_offers(params, access):
                 break
             try:
                 event = session.wait_for("OFFERS", remaining)
-            except MesosTimeout:
+            except client.MesosTimeout:
                 break
             for offer in event.offers:
                 offers[offer["id"]["value"]] = offer_view(offer)
@@ -206,10 +172,10 @@ def collect_offers(params, access):
 
 
 def check_params(params):
-    """Checks argument_spec cannot express; raises OfferInfoFailure naming the option."""
+    """Checks argument_spec cannot express; raises ModuleFailure naming the option."""
     for name in ("name", "user", "role"):
         if not params["framework"][name].strip():
-            raise OfferInfoFailure(f"framework.{name} must not be empty")
+            raise ModuleFailure(f"framework.{name} must not be empty")
 
 
 ARGUMENT_SPEC = {
@@ -226,38 +192,23 @@ ARGUMENT_SPEC = {
         },
         "required_by": {"secret": "principal"},
     },
-    "master": {"type": "raw"},
-    "tls": {"type": "bool"},
-    "validate_certs": {"type": "bool", "default": True},
-    "ca_path": {"type": "path"},
+    **MASTER_OPTIONS,
 }
 
 
 def main():
     """Run the module."""
-    problem, spec = check_arguments(_load_params(), ARGUMENT_SPEC)
-    module = AnsibleModule(argument_spec=spec, supports_check_mode=True)
-    if CLIENT_IMPORT_ERROR is not None:
-        module.fail_json(
-            msg=missing_required_lib(CLIENT_IMPORT_ERROR.name or "requests"),
-            exception=CLIENT_IMPORT_TRACE,
-        )
-    if problem:
-        module.fail_json(msg=problem)
-    params = module.params
-    masters = params["master"]
-    try:
-        check_params(params)
-        access = master_access(params, os.environ, auth=params["framework"])
-        masters = access.masters
-        if needs_kazoo(masters):
-            module.fail_json(msg=missing_required_lib("kazoo"))
-        offers, framework_id = collect_offers(params, access)
-    except OfferInfoFailure as exc:
-        module.fail_json(msg=str(exc))
-    except (MesosError, ValueError, OSError) as exc:
-        module.fail_json(msg=explain(exc, masters, credential_options=FRAMEWORK_CREDENTIALS))
-    module.exit_json(changed=False, offers=offers, framework_id=framework_id)
+    module = MesosModule(
+        ARGUMENT_SPEC,
+        auth_option="framework",
+        supports_check_mode=True,
+    )
+
+    def collect(access):
+        offers, framework_id = collect_offers(module.params, access)
+        return {"changed": False, "offers": offers, "framework_id": framework_id}
+
+    module.run(collect, checks=check_params)
 
 
 if __name__ == "__main__":

@@ -10,13 +10,16 @@ from __future__ import annotations
 import ast
 import copy
 import dataclasses
+import importlib
 import importlib.util
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 MODULES_DIR = Path(__file__).resolve().parents[2] / "plugins" / "modules"
 MODULE_NAMES = ("mesos_task", "mesos_offer_info", "mesos_info", "mesos_framework")
+MODULE_CLASSES = ("AnsibleModule", "MesosModule")
 RULE_KEYWORDS = (
     "mutually_exclusive",
     "required_together",
@@ -72,6 +75,11 @@ def load_spec(name: str) -> ModuleSpec:
     if loader_spec is None or loader_spec.loader is None:
         raise RuntimeError(f"cannot load {path}")
     module = importlib.util.module_from_spec(loader_spec)
+    # The module imports its runner the way Ansible ships it; here it is on the pythonpath.
+    sys.modules.setdefault(
+        "ansible_collections.mesoslab.mesos.plugins.module_utils.mesos_module",
+        importlib.import_module("mesos_module"),
+    )
     loader_spec.loader.exec_module(module)
     return ModuleSpec(name, copy.deepcopy(module.ARGUMENT_SPEC), _module_rules(path))
 
@@ -79,7 +87,7 @@ def load_spec(name: str) -> ModuleSpec:
 def _module_rules(path: Path) -> dict[str, Any]:
     tree = ast.parse(path.read_text(), str(path))
     for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "AnsibleModule":
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) in MODULE_CLASSES:
             return {
                 kw.arg: ast.literal_eval(kw.value)
                 for kw in node.keywords

@@ -14,6 +14,9 @@ Public surface:
   :func:`command_task`, :func:`docker_task`.
 * Copies of one logical task (``task_copies``): :func:`copies_of`, :func:`pick_keeper`,
   :func:`unacknowledged_terminal`, :func:`fresh_task_id`.
+* The task engine (``desired_task``): :class:`DesiredTask` keeps exactly one live copy of a
+  task described by :func:`task_spec` (``task_spec``), or none; :func:`check_task_spec` checks
+  a spec before anything is contacted; :class:`TaskFailure` says why it could not.
 * RecordIO framing (``recordio``): :class:`RecordIODecoder`, :func:`encode`.
 * Errors (``errors``): everything derives from :class:`MesosError`; :func:`explain`
   (``explain``) turns one into a one-line message.
@@ -33,6 +36,7 @@ Dependencies: ``requests``; ``kazoo`` only for ``zk://`` masters.
 from .access import HostFiles, MasterAccess, OptionError, master_access, ssl_enabled
 from .arguments import argument_problem, check_arguments
 from .describe import attributes_dict, resources_summary
+from .desired_task import DesiredTask
 from .errors import (
     AuthenticationFailed,
     CallRejected,
@@ -44,6 +48,7 @@ from .errors import (
     RedirectError,
     SessionLost,
     SubscriptionRefused,
+    TaskFailure,
     TLSError,
 )
 from .events import EVENT_TYPES, Event, EventDecodeError
@@ -80,6 +85,7 @@ from .task_copies import (
     task_id_prefix,
     unacknowledged_terminal,
 )
+from .task_spec import check_task_spec, task_spec
 from .taskinfo import command_task, docker_task, new_task_id, port_environment
 from .tls_policy import TLSVerificationRequired, refuse_tls_opt_out
 from .transport import Credentials
@@ -93,6 +99,7 @@ __all__ = [
     "ConnectionFailed",
     "Constraint",
     "Credentials",
+    "DesiredTask",
     "Event",
     "EventDecodeError",
     "FrameworkInfo",
@@ -117,9 +124,11 @@ __all__ = [
     "SubscriptionRefused",
     "TLSError",
     "TLSVerificationRequired",
+    "TaskFailure",
     "argument_problem",
     "attributes_dict",
     "check_arguments",
+    "check_task_spec",
     "command_task",
     "copies_of",
     "describe_masters",
@@ -144,5 +153,6 @@ __all__ = [
     "resources_summary",
     "ssl_enabled",
     "task_id_prefix",
+    "task_spec",
     "unacknowledged_terminal",
 ]

@@ -77,3 +77,15 @@ class CallRejected(MesosError):
 
 class AuthenticationFailed(CallRejected):
     """The master answered 401 (missing or wrong credentials) or 403 (principal mismatch)."""
+
+
+class TaskFailure(MesosError):
+    """A task cannot be brought to the state asked for, or its spec is unusable.
+
+    ``details`` say what was involved (``task_id``, the last ``status``, the ``offers``
+    refused, ``killed_task_ids``); the mesos_task module returns them with its message.
+    """
+
+    def __init__(self, message: str, **details: object) -> None:
+        super().__init__(message)
+        self.details = details

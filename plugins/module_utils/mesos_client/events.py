@@ -61,7 +61,7 @@ class Event:
         return dict(self.body.get("status", {})) if self.type == "UPDATE" else {}
 
 
-def parse_event(record: bytes) -> Event:
+def parse_event(record: bytes | str) -> Event:
     """Decode one RecordIO record into an :class:`Event`."""
     try:
         raw = json.loads(record)

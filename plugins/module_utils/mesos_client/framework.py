@@ -40,6 +40,20 @@ class FrameworkInfo:
         if self.failover_timeout is not None and self.failover_timeout < 0:
             raise ValueError("failover_timeout must be >= 0 seconds")
 
+    @classmethod
+    def from_options(cls, options: Mapping[str, Any], **overrides: Any) -> FrameworkInfo:
+        """From a module's framework options (``user``, ``name``, ``role``, ``principal`` and,
+        when present, ``failover_timeout`` and ``checkpoint``); ``overrides`` win."""
+        fields = {
+            "user": options["user"],
+            "name": options["name"],
+            "roles": (options["role"],),
+            "failover_timeout": options.get("failover_timeout"),
+            "principal": options.get("principal"),
+            "checkpoint": options.get("checkpoint"),
+        }
+        return cls(**dict(fields, **overrides))
+
     def to_json(self, framework_id: str | None = None) -> dict[str, Any]:
         """The JSON ``FrameworkInfo``; ``framework_id`` is set when re-subscribing."""
         # `roles` is only honoured with the MULTI_ROLE capability (Mesos >= 1.2).

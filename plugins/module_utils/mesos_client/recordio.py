@@ -8,6 +8,11 @@ boundaries have nothing to do with record boundaries: a record may span many chu
 may hold many records, and a chunk may even end inside the length prefix. The decoder keeps
 the undecoded tail in one ``bytearray`` and compacts it once per ``feed``, so the cost of a
 call is linear in the bytes it is given.
+
+With ``text=True`` a read that is all ASCII (what the masters send: JSON escapes everything
+else) is decoded to text once and its records come back as ``str``, which ``json.loads``
+parses without detecting and decoding each record's encoding itself; records of any other
+read come back as ``bytes``, as without it.
 """
 
 from __future__ import annotations
@@ -31,7 +36,7 @@ class RecordIODecoder:
     record. After an error the decoder is unusable (the stream is out of sync).
     """
 
-    def __init__(self, max_record_size: int = DEFAULT_MAX_RECORD_SIZE) -> None:
+    def __init__(self, max_record_size: int = DEFAULT_MAX_RECORD_SIZE, text: bool = False) -> None:
         if max_record_size < 1:
             raise ValueError("max_record_size must be positive")
         self.max_record_size = max_record_size
@@ -42,14 +47,15 @@ class RecordIODecoder:
         self._failed: RecordIODecodeError | None = None
         # Event sizes repeat (every HEARTBEAT is the same); a dict lookup is cheaper than
         # validating and converting the same prefix again.
-        self._lengths: dict[bytes, int] = {}
+        self._lengths: dict[bytes | str, int] = {}
+        self._text = text
 
     @property
     def buffered(self) -> int:
         """Bytes received but not yet returned as a record (prefix bytes included)."""
         return len(self._buffer)
 
-    def feed(self, data: bytes | bytearray | memoryview) -> list[bytes]:
+    def feed(self, data: bytes | bytearray | memoryview) -> list[bytes] | list[str]:
         """Add ``data`` and return every record it completed, in order."""
         if self._failed is not None:
             raise self._failed
@@ -64,7 +70,10 @@ class RecordIODecoder:
             buffer.clear()
         elif not isinstance(data, bytes):
             data = bytes(data)
-        records, consumed = self._parse(data)
+        if self._text and data.isascii():
+            records, consumed = self._parse(data.decode("ascii"))  # same offsets as the bytes
+        else:
+            records, consumed = self._parse(data)
         if consumed < len(data):
             buffer += memoryview(data)[consumed:]
         return records
@@ -81,15 +90,16 @@ class RecordIODecoder:
         if self._buffer:
             raise self._fail(f"stream ended inside a length prefix ({len(self._buffer)} bytes)")
 
-    def _parse(self, data: bytes) -> tuple[list[bytes], int]:
+    def _parse(self, data: bytes | str) -> tuple[list, int]:
         """Decode complete records from ``data``; return them and the bytes consumed.
 
         On entry ``self._pending`` is the length of a record whose body starts at
         ``data[0]`` (its prefix was consumed by an earlier call), or None.
         """
-        records: list[bytes] = []
+        records: list = []
         append = records.append
         find = data.find
+        newline_mark = "\n" if isinstance(data, str) else b"\n"
         size = len(data)
         prefix_window = self._max_prefix_digits + 1
         lengths = self._lengths
@@ -103,7 +113,7 @@ class RecordIODecoder:
             append(data[:pending])
             pos = pending
         while True:
-            newline = find(b"\n", pos, pos + prefix_window)
+            newline = find(newline_mark, pos, pos + prefix_window)
             if newline < 0:
                 tail = data[pos:]
                 if len(tail) >= prefix_window or not (tail.isdigit() or not tail):
@@ -121,7 +131,7 @@ class RecordIODecoder:
             append(data[start:end])
             pos = end
 
-    def _length(self, prefix: bytes) -> int:
+    def _length(self, prefix: bytes | str) -> int:
         """Validate and convert a length prefix, remembering it for the next record."""
         if not prefix.isdigit():
             raise self._fail(self._describe_bad_prefix(prefix))
@@ -134,8 +144,8 @@ class RecordIODecoder:
             self._lengths[prefix] = length
         return length
 
-    def _describe_bad_prefix(self, prefix: bytes | bytearray) -> str:
-        shown = bytes(prefix[:16])
+    def _describe_bad_prefix(self, prefix: bytes | bytearray | str) -> str:
+        shown = prefix[:16].encode() if isinstance(prefix, str) else bytes(prefix[:16])
         if prefix.isdigit():
             return f"record length prefix {shown!r}... exceeds {self.max_record_size} bytes"
         return f"invalid record length prefix {shown!r} (expected decimal digits and a newline)"

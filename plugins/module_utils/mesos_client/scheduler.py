@@ -629,7 +629,7 @@ class SchedulerSession:
         )
 
     def _consume(self, url: str, response: requests.Response) -> None:
-        decoder = RecordIODecoder(self.max_record_size)
+        decoder = RecordIODecoder(self.max_record_size, text=True)
         try:
             for chunk in response.iter_content(chunk_size=None):
                 self._last_event = time.monotonic()

@@ -180,3 +180,38 @@ def test_decode_error_is_a_mesos_error() -> None:
 def test_max_record_size_must_be_positive() -> None:
     with pytest.raises(ValueError):
         RecordIODecoder(max_record_size=0)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    records=st.lists(st.binary(max_size=40), max_size=12),
+    cuts=st.lists(st.integers(min_value=0, max_value=600), max_size=8),
+)
+def test_text_mode_gives_the_same_records(records: list[bytes], cuts: list[int]) -> None:
+    """ASCII reads come back as str, others as bytes; either way the same records in order."""
+    stream = b"".join(encode(r) for r in records)
+    points = sorted({min(c, len(stream)) for c in cuts} | {0, len(stream)})
+    decoder = RecordIODecoder(text=True)
+    got: list[bytes] = []
+    for begin, end in zip(points, points[1:]):
+        chunk = stream[begin:end]
+        out = decoder.feed(chunk)
+        if chunk.isascii():
+            assert all(isinstance(r, str) for r in out)
+        got.extend(r.encode() if isinstance(r, str) else r for r in out)
+    decoder.close()
+    assert got == records
+
+
+def test_text_mode_records_parse_as_json() -> None:
+    events = [{"type": "HEARTBEAT"}, {"type": "UPDATE", "update": {"status": {"state": "é"}}}]
+    decoder = RecordIODecoder(text=True)
+    ascii_read = decoder.feed(encode(json.dumps(events[0]).encode()))
+    other_read = decoder.feed(encode(json.dumps(events[1], ensure_ascii=False).encode()))
+    assert [type(r) for r in ascii_read + other_read] == [str, bytes]
+    assert [json.loads(r) for r in ascii_read + other_read] == events
+
+
+def test_text_mode_reports_a_bad_prefix_as_bytes() -> None:
+    with pytest.raises(RecordIODecodeError, match=r"b'x1'"):
+        RecordIODecoder(text=True).feed(b"x1\nabc")
