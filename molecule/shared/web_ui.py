@@ -38,6 +38,10 @@ CHROMIUM_ARGS = [
 ]
 VIEWPORT = {"width": 1400, "height": 900}
 POLL_SECONDS = 0.25
+# Starting chromium and loading the page's own files, bounded apart from the wait for the
+# expected text (a loaded host can take many seconds to start a browser).
+LAUNCH_TIMEOUT = 90.0
+LOAD_TIMEOUT = 60.0
 # Every table's rows as lists of cell texts (header rows included).
 TABLES_JS = """() => Array.from(document.querySelectorAll('table')).map(t => ({
   title: t.getAttribute('title') || t.getAttribute('id') || '',
@@ -103,6 +107,9 @@ def render(
 ) -> RenderedPage:
     """Open ``url``; wait until every text in ``expect`` is in the DOM or ``timeout`` passed.
 
+    ``timeout`` bounds the wait for the text after the page has loaded; starting the browser
+    and loading are bounded by LAUNCH_TIMEOUT and LOAD_TIMEOUT.
+
     Returns what was rendered by then; ``missing`` lists the expected texts that never
     appeared (callers assert on it, so a page that does not render fails with its text).
     """
@@ -126,12 +133,12 @@ def render(
             headless=True,
             args=CHROMIUM_ARGS,
             viewport=VIEWPORT,
-            timeout=timeout * 1000,
+            timeout=LAUNCH_TIMEOUT * 1000,
         )
         try:
             context.route("**/*", guard)
             page = context.new_page()
-            page.goto(url, wait_until="load", timeout=timeout * 1000)
+            page.goto(url, wait_until="load", timeout=LOAD_TIMEOUT * 1000)
             deadline = time.monotonic() + timeout
             text = page.inner_text("body")
             while any(e not in text for e in expect) and time.monotonic() < deadline:
