@@ -15,9 +15,10 @@ REAL_MESOS_DEB := $(abspath $(or $(MESOS_DEB),$(firstword $(wildcard ../shared/m
 PYTEST      := $(BIN)/pytest
 FLAVOR_ARG  := $(if $(MESOS_DEB),-e mesos_flavor=package -e mesos_deb=$(abspath $(MESOS_DEB)),$(if $(MESOS_FLAVOR),-e mesos_flavor=$(MESOS_FLAVOR),))
 # What the host needs beyond the lab tool's own packages (`python -m lab host-deps`):
-# the venv, and for the tests a real ZooKeeper, nginx, openssl and python3-apt.
+# the venv, and for the tests a real ZooKeeper, nginx, openssl, python3-apt and chromium
+# (the web UI tests open the master's UI in it).
 VENV_PACKAGES := python3-venv
-TEST_PACKAGES := zookeeper default-jre-headless nginx-light openssl python3-apt openssh-client
+TEST_PACKAGES := zookeeper default-jre-headless nginx-light openssl python3-apt openssh-client chromium
 
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export PATH := $(CURDIR)/$(BIN):$(PATH)

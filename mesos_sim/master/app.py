@@ -16,7 +16,7 @@ from ..jsonparse import parse_json_body
 from ..process import StartupError, build_app, resolve_address, serve
 from ..tls_context import TlsContexts
 from ..zk import ZkLeadership, ZkUrl, ZkUrlError
-from . import render
+from . import render, web_ui
 from .agent_client import AgentClient
 from .agents import AgentService
 from .allocator import Allocator
@@ -115,6 +115,7 @@ class MasterProcess:
         for path, handler in prefixed:
             app.router.add_route("*", path, handler)
             app.router.add_route("*", "/master" + path, handler)
+        app.router.add_route("GET", "/", web_ui.handler(self.state))
         app.router.add_route("*", "/version", self.version)
         app.router.add_route("*", "/metrics/snapshot", self.metrics)
         app.router.add_route("POST", "/sim/register", self.sim_register)
