@@ -10,9 +10,10 @@ ends the task).
 from __future__ import annotations
 
 import mesos_web_ui
+import scenario
 
-MASTER_ADDRESS = "192.168.33.30"
-AGENT_ADDRESS = "192.168.33.31"
+MASTER_ADDRESS = scenario.MASTER_ADDRESS
+AGENT_ADDRESS = scenario.AGENT_ADDRESS
 SEED_ATTRIBUTES = "rack:r2d2;pod:demo,dev"
 TASK_NAME = "nginx"
 

@@ -11,9 +11,10 @@ right after test_nginx.py, before any test that restarts the agent and ends the 
 from __future__ import annotations
 
 import mesos_web_ui
+import scenario
 
-MASTER_ADDRESS = "192.168.33.70"
-AGENT_ADDRESS = "192.168.33.71"
+MASTER_ADDRESS = scenario.MASTER_ADDRESS
+AGENT_ADDRESS = scenario.AGENT_ADDRESS
 TASK_NAME = "nginx"
 VERSION = "1.12.0"
 
