@@ -11,6 +11,13 @@ from tests.support.fixtures import (  # noqa: F401 - pytest finds fixtures by na
     pytest_runtest_makereport,
     sim_cluster_factory,
 )
+from tests.support.mesos_fixtures import (  # noqa: F401
+    mesos,
+    mesos_factory,
+    pytest_collection_modifyitems,
+    pytest_terminal_summary,
+    real_mesos_shared,
+)
 from tests.support.sim import SimCluster
 
 from .sim_setup import agent_resources
