@@ -13,18 +13,21 @@ FLAVOR_ARG  := $(if $(MESOS_FLAVOR),-e mesos_flavor=$(MESOS_FLAVOR),)
 # What the host needs beyond the lab tool's own packages (`python -m lab host-deps`):
 # the venv, and for the tests a real ZooKeeper, nginx, openssl and python3-apt.
 VENV_PACKAGES := python3-venv
-TEST_PACKAGES := zookeeper default-jre-headless nginx-light openssl python3-apt openssh-client
+# Real Mesos on loopback (tests/support/real_mesos.py) runs the unpacked .deb: its runtime
+# Depends/Recommends come from the package (scripts/mesos-deb; none without a package).
+TEST_PACKAGES := zookeeper default-jre-headless nginx-light openssl python3-apt openssh-client \
+                 $(shell scripts/mesos-deb depends)
 
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
 .PHONY: help venv host-deps test-deps lab lab-down lab-status lint test test-unit test-sim test-client \
-        test-modules test-infra test-roles test-lab test-molecule test-e2e test-faults bench
+        test-modules test-conformance test-infra test-roles test-lab test-molecule test-e2e test-faults bench
 
 help:
 	@echo "make lab        venv, host packages, lab machines, site.yml (INVENTORY=$(INVENTORY))"
 	@echo "make lab-down   remove the lab's machines, bridge and nft rules"
-	@echo "make test       lint, unit, simulator, client, modules, molecule, end-to-end, faults"
+	@echo "make test       lint, unit, simulator, client, modules, conformance, molecule, end-to-end, faults"
 	@echo "make bench      benchmarks -> bench/results.md and bench/results.json"
 
 $(BIN)/activate: requirements.txt
@@ -68,6 +71,10 @@ test-client: venv
 test-modules: venv
 	$(PYTEST) tests/modules
 
+# The same scripted scenarios against real Mesos (the .deb) and mesos_sim, diffed.
+test-conformance: venv
+	$(PYTEST) tests/conformance
+
 test-infra: venv
 	$(PYTEST) tests/infra
 
@@ -89,7 +96,7 @@ FAULTS_REPEAT ?= 2
 test-faults: venv
 	FAULTS_REPEAT=$(FAULTS_REPEAT) $(PYTEST) tests/faults
 
-test: test-deps lint test-unit test-lab test-sim test-client test-modules test-infra test-roles test-molecule test-e2e test-faults
+test: test-deps lint test-unit test-lab test-sim test-client test-modules test-conformance test-infra test-roles test-molecule test-e2e test-faults
 	@echo "make test: all suites passed"
 
 bench: venv

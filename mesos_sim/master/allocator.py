@@ -187,11 +187,19 @@ class Allocator:
                 "scheme": "http",
                 "address": {"hostname": agent.hostname, "ip": ip, "port": agent.port},
                 "path": "/slave(1)",
-                "query": [],
             },
-            "resources": offer.resources.to_json(offer.role),
+            **self._offered_resources(offer),
             "attributes": agent.attributes,
-            "executor_ids": [],
+        }
+
+    def _offered_resources(self, offer: Offer) -> dict:
+        """``resources`` (and ``allocation_info``): the master strips allocation info from
+        offers to frameworks without the MULTI_ROLE capability (master.cpp, Master::offer)."""
+        framework = self.state.frameworks.get(offer.framework_id)
+        if framework is not None and "MULTI_ROLE" not in framework.capabilities:
+            return {"resources": offer.resources.to_json()}
+        return {
+            "resources": offer.resources.to_json(offer.role),
             "allocation_info": {"role": offer.role},
         }
 

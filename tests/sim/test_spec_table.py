@@ -86,10 +86,16 @@ ROWS = [
         "MalformedContent", 400, "Failed to parse body into JSON: ...", payload="MALFORMED_CONTENT"
     ),
     Row(
+        "JSON nested 200 deep parses (then is not an object)",
+        400,
+        "Failed to convert JSON into Call protobuf: Expecting a JSON object",
+        payload="[" * 200 + "]" * 200,
+    ),
+    Row(
         "JSON nested deeper than picojson allows",
         400,
-        "Failed to parse body into JSON: syntax error...",
-        payload="[" * 150 + "]" * 150,
+        "Failed to parse body into JSON: syntax error at line 1 near: " + "]" * 201,
+        payload="[" * 201 + "]" * 201,
     ),
     Row(
         "JSON array",
