@@ -11,11 +11,12 @@ MESOS_FLAVOR ?=
 PYTEST      := $(BIN)/pytest
 FLAVOR_ARG  := $(if $(MESOS_FLAVOR),-e mesos_flavor=$(MESOS_FLAVOR),)
 # What the host needs beyond the lab tool's own packages (`python -m lab host-deps`):
-# the venv, and for the tests a real ZooKeeper, nginx, openssl and python3-apt.
+# the venv, and for the tests a real ZooKeeper, nginx, openssl, python3-apt and vagrant
+# (`vagrant validate` of the Vagrantfile, no hypervisor).
 VENV_PACKAGES := python3-venv
 # Real Mesos on loopback (tests/support/real_mesos.py) runs the unpacked .deb: its runtime
 # Depends/Recommends come from the package (scripts/mesos-deb; none without a package).
-TEST_PACKAGES := zookeeper default-jre-headless nginx-light openssl python3-apt openssh-client \
+TEST_PACKAGES := zookeeper default-jre-headless nginx-light openssl python3-apt openssh-client vagrant \
                  $(shell scripts/mesos-deb depends)
 
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg

@@ -116,11 +116,16 @@ def test_without_acknowledgement_the_next_update_is_held_back(mesos, session_fac
 
     first = session.wait_for("UPDATE", 30, for_task)
     assert first.status["state"] in ("TASK_STARTING", "TASK_RUNNING")
-    held = [
-        e.status["state"] for e in session.events(timeout=2) if e.type == "UPDATE" and for_task(e)
-    ]
-    # Unacknowledged, the agent re-sends the same update (same uuid) and nothing newer.
-    assert set(held) <= {first.status["state"]}
+    # Unacknowledged, the agent re-sends the same update (same uuid) and nothing newer:
+    # wait past its first retry (sim: 1 s; real Mesos: 10 s, then backing off).
+    held = []
+    for event in session.events(timeout=mesos.status_update_retry_interval * 2 + 5):
+        if event.type == "UPDATE" and for_task(event):
+            held.append((event.status["state"], event.status["uuid"]))
+            if len(held) == 2:
+                break
+    assert held, "the unacknowledged update was never re-sent"
+    assert set(held) == {(first.status["state"], first.status["uuid"])}
     not_a_uuid = base64.b64encode(b"short").decode()
     with pytest.raises(CallRejected) as info:
         session.acknowledge(agent_id, task_id, not_a_uuid)
@@ -237,7 +242,9 @@ def test_operator_teardown_ends_the_session_with_a_clear_error(mesos, session_fa
         operator.teardown(framework_id)
     with pytest.raises(SubscriptionRefused) as info:
         drain_until_error(session, timeout=15)
-    assert "removed" in str(info.value).lower() or info.value.status is not None
+    # Mesos ends the stream with an ERROR event saying the framework was removed.
+    assert info.value.status is None
+    assert info.value.reason == "Framework has been removed", info.value
 
 
 def drain_until_error(session, timeout: float) -> None:
@@ -249,14 +256,20 @@ def drain_until_error(session, timeout: float) -> None:
 
 
 def test_every_other_call_type_is_accepted(mesos, session_factory):
-    """Calls whose effect is asynchronous: the master answers 202 even for unknown ids."""
+    """Calls whose effect is asynchronous: the master answers 202 even for unknown ids (the
+    client raises CallRejected on anything else); SUPPRESS, REVIVE, DECLINE and TEARDOWN
+    are also checked by their effect."""
     session = session_factory(mesos.master_url())
-    session.subscribe(timeout=15)
+    framework_id = session.subscribe(timeout=15).framework_id
     offer = session.wait_for("OFFERS", 15).offers[0]
     agent_id = offer["agent_id"]["value"]
     random_uuid = base64.b64encode(uuid.uuid4().bytes).decode()
     session.suppress()
+    session.decline([offer["id"]], filters=0)
+    offered = [e for e in session.events(timeout=2) if e.type == "OFFERS"]
+    assert offered == [], "offers came while suppressed"
     session.revive(["*"])
+    offer = session.wait_for("OFFERS", 10).offers[0]
     session.request([{"agent_id": {"value": agent_id}}])
     session.message(agent_id, "no-such-executor", b"hello")
     session.shutdown("no-such-executor", agent_id)
@@ -265,4 +278,13 @@ def test_every_other_call_type_is_accepted(mesos, session_factory):
     session.reconcile_operations()
     session.acknowledge_operation_status(random_uuid, "no-such-operation", agent_id=agent_id)
     session.accept([offer["id"]], [], filters=0)  # no operations: declines the offer
+    assert offer["id"]["value"] not in {o["id"]["value"] for o in session.outstanding_offers}
     session.teardown()
+    with OperatorClient(mesos.master_url()) as operator:
+        wait_until(
+            lambda: framework_id
+            not in [f["framework_info"]["id"]["value"] for f in operator.get_frameworks()],
+            10,
+            0.1,
+            "TEARDOWN to remove the framework",
+        )

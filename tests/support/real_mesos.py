@@ -154,6 +154,8 @@ class RealMesosCluster(SimCluster):
 
     kind = "real"
     heartbeat_interval = HEARTBEAT_INTERVAL
+    # The agent's first re-send of an unacknowledged update (STATUS_UPDATE_RETRY_INTERVAL_MIN).
+    status_update_retry_interval = 10.0
 
     def __init__(
         self,

@@ -209,6 +209,8 @@ class SimCluster:
         self.zookeeper = zookeeper
         self.heartbeat_interval = heartbeat_interval
         self.offer_interval = offer_interval
+        retry = (agent_flags or {}).get("sim_status_update_retry_interval") or "1"
+        self.status_update_retry_interval = float(retry)
         zk_url = zookeeper.url("/mesos") if zookeeper else None
         self.masters: list[SimProcess] = []
         for index in range(masters):
