@@ -282,8 +282,10 @@ def test_every_other_call_type_is_accepted(mesos, session_factory):
     session.teardown()
     with OperatorClient(mesos.master_url()) as operator:
         wait_until(
-            lambda: framework_id
-            not in [f["framework_info"]["id"]["value"] for f in operator.get_frameworks()],
+            lambda: (
+                framework_id
+                not in [f["framework_info"]["id"]["value"] for f in operator.get_frameworks()]
+            ),
             10,
             0.1,
             "TEARDOWN to remove the framework",
