@@ -219,11 +219,9 @@ def test_close_keeps_the_framework_and_a_new_session_fails_over(mesos, session_f
     assert frameworks[framework_id]["active"] is True
 
 
-def test_close_with_teardown_removes_the_framework(mesos, session_factory):
-    session = session_factory(mesos.master_url())
-    framework_id = session.subscribe(timeout=15).framework_id
-    session.close(teardown=True)
-    with OperatorClient(mesos.master_url()) as operator:
+def wait_framework_removed(master_url: str, framework_id: str) -> None:
+    """Wait (10 s at most) until GET_FRAMEWORKS no longer lists ``framework_id``."""
+    with OperatorClient(master_url) as operator:
         wait_until(
             lambda: (
                 framework_id
@@ -233,6 +231,13 @@ def test_close_with_teardown_removes_the_framework(mesos, session_factory):
             0.1,
             "the framework to be removed",
         )
+
+
+def test_close_with_teardown_removes_the_framework(mesos, session_factory):
+    session = session_factory(mesos.master_url())
+    framework_id = session.subscribe(timeout=15).framework_id
+    session.close(teardown=True)
+    wait_framework_removed(mesos.master_url(), framework_id)
 
 
 def test_operator_teardown_ends_the_session_with_a_clear_error(mesos, session_factory):
@@ -280,13 +285,4 @@ def test_every_other_call_type_is_accepted(mesos, session_factory):
     session.accept([offer["id"]], [], filters=0)  # no operations: declines the offer
     assert offer["id"]["value"] not in {o["id"]["value"] for o in session.outstanding_offers}
     session.teardown()
-    with OperatorClient(mesos.master_url()) as operator:
-        wait_until(
-            lambda: (
-                framework_id
-                not in [f["framework_info"]["id"]["value"] for f in operator.get_frameworks()]
-            ),
-            10,
-            0.1,
-            "TEARDOWN to remove the framework",
-        )
+    wait_framework_removed(mesos.master_url(), framework_id)

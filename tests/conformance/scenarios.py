@@ -12,8 +12,7 @@ import uuid
 import requests
 
 from tests.sim.scheduler import TestScheduler, command_task, launch_call
-from tests.sim.test_spec_table import ROWS, SUBSCRIBE, Row, _connected, _send
-from tests.support.wait import wait_until
+from tests.sim.test_spec_table import ROWS, SUBSCRIBE, Row, send_row
 
 from .record import Step
 
@@ -139,7 +138,7 @@ def seed_flow(url: str) -> list[Step]:
         steps.append(order)
 
         steps += endpoints(url)
-        steps += agent_endpoints(agent_url(url))
+        steps += endpoints(agent_url(url), AGENT_ENDPOINTS, "agent GET")
         steps += operator_calls(url)
 
         reconcile = Step("RECONCILE explicit")
@@ -212,10 +211,11 @@ def seed_flow(url: str) -> list[Step]:
     return steps
 
 
-def endpoints(url: str) -> list[Step]:
+def endpoints(url: str, paths: list[str] = ENDPOINTS, label: str = "GET") -> list[Step]:
+    """One GET step per path (no redirects followed)."""
     steps = []
-    for path in ENDPOINTS:
-        step = Step(f"GET {path}")
+    for path in paths:
+        step = Step(f"{label} {path}")
         step.take_response(requests.get(url + path, timeout=TIMEOUT, allow_redirects=False))
         steps.append(step)
     return steps
@@ -225,15 +225,6 @@ def agent_url(master_url: str) -> str:
     """The (first) agent's base URL, from the master's /master/slaves."""
     agent = requests.get(master_url + "/master/slaves", timeout=TIMEOUT).json()["slaves"][0]
     return f"http://{agent['hostname']}:{agent['port']}"
-
-
-def agent_endpoints(url: str) -> list[Step]:
-    steps = []
-    for path in AGENT_ENDPOINTS:
-        step = Step(f"agent GET {path}")
-        step.take_response(requests.get(url + path, timeout=TIMEOUT, allow_redirects=False))
-        steps.append(step)
-    return steps
 
 
 def operator_calls(url: str) -> list[Step]:
@@ -263,41 +254,13 @@ def spec_rows(url: str) -> list[Step]:
 
 
 def _spec_row(url: str, row: Row) -> Step:
-    payload = row.payload
-    headers: dict = {}
-    scheduler = None
+    step = Step(f"scheduler call: {row.name}")
+    response = send_row(url, row, teardown=True)
     try:
-        if row.framework in ("subscribed", "disconnected"):
-            info = {"failover_timeout": 600} if row.framework == "disconnected" else {}
-            scheduler = TestScheduler(url, info)
-            if row.framework == "disconnected":
-                scheduler.close()
-                wait_until(
-                    lambda: not _connected(url, scheduler.framework_id),
-                    10,
-                    0.05,
-                    "the framework to be disconnected",
-                )
-        if row.framework == "unknown":
-            payload = dict(payload, framework_id={"value": "no-such-framework"})
-        elif scheduler is not None:
-            payload = dict(payload, framework_id={"value": scheduler.framework_id})
-        if row.stream_id == "own":
-            headers["Mesos-Stream-Id"] = scheduler.stream_id
-        elif row.stream_id == "other":
-            headers["Mesos-Stream-Id"] = str(uuid.uuid4())
-        step = Step(f"scheduler call: {row.name}")
-        response = _send(url, row, payload, headers)
-        try:
-            step.take_response(response, body=response.status_code != 200)
-        finally:
-            response.close()
-        return step
+        step.take_response(response, body=response.status_code != 200)
     finally:
-        if scheduler is not None:
-            if row.framework == "subscribed":
-                scheduler.call({"type": "TEARDOWN"})
-            scheduler.close()
+        response.close()
+    return step
 
 
 def _invalid_role(url: str) -> Step:

@@ -51,6 +51,14 @@ def master(cluster: SimCluster) -> str:
 
 
 @pytest.fixture
+def any_master(mesos: SimCluster) -> str:  # noqa: F811
+    """URL of a master of each kind (the ``mesos`` fixture): a fresh simulator, and the
+    session's real Mesos. Taken by the tests of how Mesos behaves under the modules (an
+    ansible run costs seconds, so not every module test runs twice)."""
+    return mesos.leader_url()
+
+
+@pytest.fixture
 def operator_factory() -> Iterator[Callable[[str], OperatorClient]]:
     """``make(master_url)`` -> an OperatorClient for checking what the modules did."""
     clients: list[OperatorClient] = []

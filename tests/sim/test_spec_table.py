@@ -301,9 +301,9 @@ def _check(response: requests.Response, row: Row) -> None:
         response.close()
 
 
-@pytest.mark.parametrize("row", ROWS, ids=[r.name for r in ROWS])
-def test_scheduler_endpoint_row(master, row: Row):
-    url = master.url
+def send_row(url: str, row: Row, teardown: bool = False) -> requests.Response:
+    """Set up the row's framework and stream id, send its request; return the (streamed)
+    answer. ``teardown``: TEARDOWN a subscribed framework afterwards (shared masters)."""
     payload = row.payload
     headers: dict = {}
     scheduler = None
@@ -327,10 +327,17 @@ def test_scheduler_endpoint_row(master, row: Row):
             headers["Mesos-Stream-Id"] = scheduler.stream_id
         elif row.stream_id == "other":
             headers["Mesos-Stream-Id"] = str(uuid.uuid4())
-        _check(_send(url, row, payload, headers), row)
+        return _send(url, row, payload, headers)
     finally:
         if scheduler is not None:
+            if teardown and row.framework == "subscribed":
+                scheduler.call({"type": "TEARDOWN"})
             scheduler.close()
+
+
+@pytest.mark.parametrize("row", ROWS, ids=[r.name for r in ROWS])
+def test_scheduler_endpoint_row(master, row: Row):
+    _check(send_row(master.url, row), row)
 
 
 def _connected(url: str, framework_id: str) -> bool:
