@@ -12,6 +12,7 @@ from tests.support.fixtures import (  # noqa: F401 - pytest finds fixtures by na
     sim_cluster_factory,
 )
 from tests.support.mesos_fixtures import (  # noqa: F401
+    clean_mesos,
     mesos,
     mesos_factory,
     pytest_collection_modifyitems,
@@ -51,11 +52,12 @@ def master(cluster: SimCluster) -> str:
 
 
 @pytest.fixture
-def any_master(mesos: SimCluster) -> str:  # noqa: F811
-    """URL of a master of each kind (the ``mesos`` fixture): a fresh simulator, and the
-    session's real Mesos. Taken by the tests of how Mesos behaves under the modules (an
-    ansible run costs seconds, so not every module test runs twice)."""
-    return mesos.leader_url()
+def any_master(clean_mesos: SimCluster) -> str:  # noqa: F811
+    """URL of a fresh master of each kind (``clean_mesos``): the simulator and real Mesos.
+    Taken by the tests of how Mesos behaves under the modules (an ansible run costs
+    seconds, so not every module test runs twice); fresh, as they count what the master
+    lists."""
+    return clean_mesos.leader_url()
 
 
 @pytest.fixture

@@ -29,6 +29,7 @@ import pytest
 from mesos_client import MesosError, OperatorClient
 
 from .fixtures import _failed
+from .ports import agent_resources
 from .real_mesos import RealMesosCluster, why_not_available
 from .sim import SimCluster
 
@@ -69,6 +70,7 @@ def start_cluster(kind: str, **kwargs: object) -> SimCluster:
         kwargs.pop("heartbeat_interval", None)  # real Mesos: 15 s, no flag
         cluster: SimCluster = RealMesosCluster(**kwargs)  # type: ignore[arg-type]
     else:
+        kwargs.setdefault("resources", agent_resources())  # like the real agents
         cluster = SimCluster(**kwargs)  # type: ignore[arg-type]
     try:
         cluster.start()

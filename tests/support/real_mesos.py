@@ -20,7 +20,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from .ports import LOOPBACK, free_ports
+from .ports import LOOPBACK, agent_resources
 from .sim import REPO_ROOT, SEED_ATTRIBUTES, STOP_TIMEOUT, SimCluster, SimProcess
 
 DEFAULT_CACHE = "/var/cache/mesos-lab"
@@ -137,12 +137,6 @@ def kill_processes_under(directory: Path) -> list[int]:
                 os.kill(int(entry.name), signal.SIGKILL)
                 killed.append(int(entry.name))
     return killed
-
-
-def agent_resources(port_count: int = 4) -> str:
-    """Resources like the simulator's test agents: free loopback ports, not 31000-32000."""
-    ports = ",".join(f"{port}-{port}" for port in free_ports(port_count))
-    return f"cpus:2;mem:1024;disk:2048;ports:[{ports}]"
 
 
 class RealMesosCluster(SimCluster):
