@@ -15,22 +15,26 @@ REAL_MESOS_DEB := $(abspath $(or $(MESOS_DEB),$(firstword $(wildcard ../shared/m
 PYTEST      := $(BIN)/pytest
 FLAVOR_ARG  := $(if $(MESOS_DEB),-e mesos_flavor=package -e mesos_deb=$(abspath $(MESOS_DEB)),$(if $(MESOS_FLAVOR),-e mesos_flavor=$(MESOS_FLAVOR),))
 # What the host needs beyond the lab tool's own packages (`python -m lab host-deps`):
-# the venv, and for the tests a real ZooKeeper, nginx, openssl, python3-apt and chromium
-# (the web UI tests open the master's UI in it).
+# the venv, and for the tests a real ZooKeeper, nginx, openssl, python3-apt, chromium (the web UI
+# tests open the master's UI in it) and vagrant (`vagrant validate` of the Vagrantfile, no
+# hypervisor).
 VENV_PACKAGES := python3-venv
-TEST_PACKAGES := zookeeper default-jre-headless nginx-light openssl python3-apt openssh-client chromium
+# Real Mesos on loopback (tests/support/real_mesos.py) runs the unpacked .deb: its runtime
+# Depends/Recommends come from the package (scripts/find-mesos-deb; none without a package).
+TEST_PACKAGES := zookeeper default-jre-headless nginx-light openssl python3-apt openssh-client chromium vagrant \
+                 $(shell scripts/find-mesos-deb depends)
 
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
 .PHONY: help venv host-deps test-deps lab lab-down lab-status lint test test-unit test-sim test-client \
-        test-modules test-infra test-roles test-lab test-molecule test-molecule-real verify-ha-lab test-e2e test-faults bench \
-        collection test-collection test-sanity test-pythons
+        test-modules test-conformance test-infra test-roles test-lab test-molecule test-molecule-real \
+        verify-ha-lab test-e2e test-faults bench collection test-collection test-sanity test-pythons
 
 help:
 	@echo "make lab        venv, host packages, lab machines, site.yml (INVENTORY=$(INVENTORY))"
 	@echo "make lab-down   remove the lab's machines, bridge and nft rules"
-	@echo "make test       lint, unit, simulator, client, modules, molecule, end-to-end, faults"
+	@echo "make test       lint, unit, simulator, client, modules, conformance, molecule, end-to-end, faults"
 	@echo "make bench      benchmarks -> bench/results.md and bench/results.json"
 
 $(BIN)/activate: requirements.txt
@@ -74,6 +78,10 @@ test-client: venv
 test-modules: venv
 	$(PYTEST) tests/modules
 
+# The same scripted scenarios against real Mesos (the .deb) and mesos_sim, diffed.
+test-conformance: venv
+	$(PYTEST) tests/conformance
+
 test-infra: venv
 	$(PYTEST) tests/infra
 
@@ -111,7 +119,7 @@ FAULTS_REPEAT ?= 2
 test-faults: venv
 	FAULTS_REPEAT=$(FAULTS_REPEAT) $(PYTEST) tests/faults
 
-test: test-deps lint test-unit test-pythons test-sanity test-collection test-lab test-sim test-client test-modules test-infra test-roles test-molecule test-e2e test-faults
+test: test-deps lint test-unit test-pythons test-sanity test-collection test-lab test-sim test-client test-modules test-conformance test-infra test-roles test-molecule test-e2e test-faults
 	@echo "make test: all suites passed"
 
 # The collection mesoslab.mesos (galaxy.yml) as a tarball in dist/.

@@ -52,8 +52,23 @@ def resolve_address(ip: str | None, hostname: str | None, lookup: bool) -> tuple
 
 
 def build_app() -> web.Application:
-    """An aiohttp application with the body size limit the simulator uses."""
-    return web.Application(client_max_size=CLIENT_MAX_SIZE)
+    """An aiohttp application with the body size limit the simulator uses; unknown paths
+    answer like libprocess (``404 Not Found.``, text/plain)."""
+    return web.Application(client_max_size=CLIENT_MAX_SIZE, middlewares=[_libprocess_not_found])
+
+
+@web.middleware
+async def _libprocess_not_found(request: web.Request, handler: Callable) -> web.StreamResponse:
+    try:
+        return await handler(request)
+    except web.HTTPNotFound:
+        return web.Response(status=404, text="404 Not Found.", content_type="text/plain")
+
+
+def add_route(app: web.Application, method: str, path: str, handler: Callable) -> None:
+    """Route ``path`` and ``path/``: libprocess serves an endpoint with a trailing slash too."""
+    app.router.add_route(method, path, handler)
+    app.router.add_route(method, path + "/", handler)
 
 
 async def serve(

@@ -189,8 +189,9 @@ class Resources:
         return coalesce_ranges(found)
 
     # rendering ---------------------------------------------------------------------------
-    def to_json(self, allocation_role: str | None = None) -> list[dict]:
-        """v1 Resource JSON objects, as Mesos 1.11 renders them."""
+    def to_json(self, allocation_role: str | None = None, legacy_role: bool = True) -> list[dict]:
+        """v1 Resource JSON objects, as Mesos 1.11 renders them (``legacy_role``: with the
+        deprecated ``role`` field, which Mesos leaves out of agent_info and task resources)."""
         result = []
         for (name, role), (kind, amount) in self.items.items():
             entry: dict = {"name": name, "type": kind}
@@ -200,7 +201,8 @@ class Resources:
                 entry["ranges"] = ranges_json(amount)
             else:
                 entry["set"] = {"item": sorted(amount)}
-            entry["role"] = role
+            if legacy_role or role != "*":
+                entry["role"] = role
             if role != "*":
                 entry["reservations"] = [{"type": "STATIC", "role": role}]
             if allocation_role is not None:

@@ -16,7 +16,7 @@ from ..flags import Flags
 from ..http_util import json_response, text_response
 from ..jsonparse import parse_json_body
 from ..master.render import version_json
-from ..process import StartupError, build_app, resolve_address, serve
+from ..process import StartupError, add_route, build_app, resolve_address, serve
 from ..resources import ResourcesError, agent_resources
 from ..tls_context import TlsContexts
 from ..zk import ZkUrl, ZkUrlError
@@ -117,16 +117,16 @@ class AgentProcess:
     def app(self) -> web.Application:
         """The aiohttp application with every agent route."""
         app = build_app()
-        for path in ("/state", "/state.json", "/slave(1)/state", "/slave(1)/state.json"):
-            app.router.add_route("*", path, self.state)
+        for path in ("/state", "/slave(1)/state"):
+            add_route(app, "*", path, self.state)
         for path in ("/health", "/slave(1)/health"):
-            app.router.add_route("*", path, self.health)
+            add_route(app, "*", path, self.health)
         for path in ("/flags", "/slave(1)/flags"):
-            app.router.add_route("*", path, self.flags_endpoint)
-        app.router.add_route("*", "/version", self.version)
+            add_route(app, "*", path, self.flags_endpoint)
+        add_route(app, "*", "/version", self.version)
         operator = AgentOperatorEndpoint(self.core, self.flags)
         for path in ("/api/v1", "/slave(1)/api/v1"):
-            app.router.add_route("*", path, operator.handle)
+            add_route(app, "*", path, operator.handle)
         internal = {
             "run_task": self.sim_run_task,
             "kill_task": self.sim_kill_task,

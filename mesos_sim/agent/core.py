@@ -228,6 +228,18 @@ class AgentCore:
             sandbox=sandbox,
         )
         self.tasks[task.key] = task
+        container = info.get("container") or {}
+        if container.get("type") == "DOCKER" and "docker" not in self.containerizers:
+            # What real Mesos 1.12's agent sends when no enabled containerizer takes the
+            # task (tests/modules/test_mesos_task.py runs on both).
+            self.report(
+                task,
+                "TASK_FAILED",
+                "Abnormal executor termination: unknown container",
+                "REASON_EXECUTOR_TERMINATED",
+                "SOURCE_AGENT",
+            )
+            return
         problem = self._launch_problem(info)
         if problem:
             self.report(
@@ -245,13 +257,6 @@ class AgentCore:
                 "(custom executors are not simulated)"
             )
         if container.get("type") == "DOCKER":
-            if "docker" not in self.containerizers:
-                return (
-                    "Failed to launch container: None of the enabled containerizers ("
-                    + ",".join(self.containerizers)
-                    + ") could create a container for "
-                    "the provided TaskInfo/ExecutorInfo message"
-                )
             return "Failed to launch container: mesos_sim does not run Docker containers"
         return None
 

@@ -35,12 +35,22 @@ def _executor(task: AgentTask, agent_id: str | None) -> dict:
         "directory": str(task.sandbox),
         "resources": Resources.from_json(task.resources).to_v0_object(),
         "role": task.role,
-        "type": "COMMAND",
-        "framework_id": task.framework_id,
         "tasks": [] if task.terminal else [_task(task, agent_id)],
         "queued_tasks": [],
         "completed_tasks": [_task(task, agent_id)] if task.terminal else [],
     }
+
+
+def _framework_roles(info: dict) -> dict:
+    """``roles`` for a MULTI_ROLE framework, else ``role``; ``capabilities`` when it has any
+    (as real Mesos 1.12's agent writes them; tests/conformance)."""
+    capabilities = [c.get("type") for c in info.get("capabilities", [])]
+    fields: dict = {"capabilities": capabilities} if capabilities else {}
+    if "MULTI_ROLE" in capabilities:
+        fields["roles"] = info.get("roles", [])
+    else:
+        fields["role"] = info.get("role", "*")
+    return fields
 
 
 def agent_state(core: AgentCore, flags: Flags) -> dict:
@@ -57,9 +67,7 @@ def agent_state(core: AgentCore, flags: Flags) -> dict:
                 "failover_timeout": float(info.get("failover_timeout", 0.0)),
                 "checkpoint": bool(info.get("checkpoint", False)),
                 "hostname": info.get("hostname", ""),
-                "role": info.get("role", "*"),
-                "roles": info.get("roles", []),
-                "capabilities": [c.get("type") for c in info.get("capabilities", [])],
+                **_framework_roles(info),
                 "executors": [],
                 "completed_executors": [],
             },
@@ -82,6 +90,7 @@ def agent_state(core: AgentCore, flags: Flags) -> dict:
         "flags": dict(flags.items()),
         "frameworks": list(frameworks.values()),
         "completed_frameworks": [],
+        "resource_providers": [],
         "reserved_resources": {},
         "unreserved_resources": core.resources.to_v0_object(),
         "reserved_resources_full": {},

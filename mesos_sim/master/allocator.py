@@ -128,7 +128,14 @@ class Allocator:
                 {
                     "type": "OFFERS",
                     "offers": {
-                        "offers": [offer_json(o, self.state.agents[o.agent_id]) for o in offers]
+                        "offers": [
+                            offer_json(
+                                o,
+                                self.state.agents[o.agent_id],
+                                "MULTI_ROLE" in framework.capabilities,
+                            )
+                            for o in offers
+                        ]
                     },
                 }
             )

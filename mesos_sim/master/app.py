@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import time
 
@@ -13,7 +14,7 @@ from ..auth import SCHEDULER_REALM, BasicAuthenticator, CredentialsError, parse_
 from ..flags import Flags
 from ..http_util import json_response, text_response
 from ..jsonparse import parse_json_body
-from ..process import StartupError, build_app, resolve_address, serve
+from ..process import StartupError, add_route, build_app, resolve_address, serve
 from ..tls_context import TlsContexts
 from ..zk import ZkLeadership, ZkUrl, ZkUrlError
 from . import render, web_ui
@@ -113,11 +114,13 @@ class MasterProcess:
             ("/health", self.health),
         ]
         for path, handler in prefixed:
-            app.router.add_route("*", path, handler)
-            app.router.add_route("*", "/master" + path, handler)
+            # Real Mesos answers 404 to /master/redirect/ (tests/conformance ENDPOINTS).
+            add = app.router.add_route if path == "/redirect" else functools.partial(add_route, app)
+            add("*", path, handler)
+            add("*", "/master" + path, handler)
+        add_route(app, "*", "/version", self.version)
+        add_route(app, "*", "/metrics/snapshot", self.metrics)
         app.router.add_route("GET", "/", web_ui.handler(self.state))
-        app.router.add_route("*", "/version", self.version)
-        app.router.add_route("*", "/metrics/snapshot", self.metrics)
         app.router.add_route("POST", "/sim/register", self.sim_register)
         app.router.add_route("POST", "/sim/status_update", self.sim_status_update)
         app.router.add_route("POST", "/sim/disconnect", self.sim_disconnect)

@@ -18,9 +18,18 @@ def offered_on(offers: Iterable[Offer], agent_id: str) -> Resources:
     return total
 
 
-def offer_json(offer: Offer, agent: Agent) -> dict:
-    """The v1 Offer JSON object."""
+def offer_json(offer: Offer, agent: Agent, multi_role: bool = True) -> dict:
+    """The v1 Offer JSON object, as the master sends it to a framework with (``multi_role``)
+    or without the MULTI_ROLE capability: without it, no allocation info (master.cpp,
+    Master::offer)."""
     ip = agent.endpoint.rsplit(":", 1)[0]
+    if multi_role:
+        resources = {
+            "resources": offer.resources.to_json(offer.role),
+            "allocation_info": {"role": offer.role},
+        }
+    else:
+        resources = {"resources": offer.resources.to_json()}
     return {
         "id": {"value": offer.offer_id},
         "framework_id": {"value": offer.framework_id},
@@ -30,10 +39,7 @@ def offer_json(offer: Offer, agent: Agent) -> dict:
             "scheme": "http",
             "address": {"hostname": agent.hostname, "ip": ip, "port": agent.port},
             "path": "/slave(1)",
-            "query": [],
         },
-        "resources": offer.resources.to_json(offer.role),
+        **resources,
         "attributes": agent.attributes,
-        "executor_ids": [],
-        "allocation_info": {"role": offer.role},
     }

@@ -34,7 +34,7 @@ def _flags_v1(state: MasterState, call: dict) -> dict:
 def _state_v1(state: MasterState, call: dict) -> dict:
     return {
         "get_tasks": render.get_tasks(state),
-        "get_executors": {"executors": [], "orphan_executors": []},
+        "get_executors": {"executors": []},
         "get_frameworks": render.get_frameworks(state),
         "get_agents": render.get_agents(state),
     }
@@ -49,7 +49,7 @@ PAYLOADS: dict[str, tuple[str, Payload]] = {
     "GET_FRAMEWORKS": ("get_frameworks", lambda s, c: render.get_frameworks(s)),
     "GET_TASKS": ("get_tasks", lambda s, c: render.get_tasks(s)),
     "GET_MASTER": ("get_master", lambda s, c: render.get_master(s)),
-    "GET_EXECUTORS": ("get_executors", lambda s, c: {"executors": [], "orphan_executors": []}),
+    "GET_EXECUTORS": ("get_executors", lambda s, c: {"executors": []}),
     "GET_METRICS": (
         "get_metrics",
         lambda s, c: {
@@ -119,7 +119,6 @@ class OperatorEndpoints:
         return [
             ("/api/v1", self.api),
             ("/state", state_handler),
-            ("/state.json", state_handler),
             ("/state-summary", self._leader_json(render.state_summary)),
             (
                 "/frameworks",
@@ -137,7 +136,7 @@ class OperatorEndpoints:
                 "/slaves",
                 self._leader_json(
                     lambda s: {
-                        "slaves": [render.agent_v0(s, a) for a in s.agents.values()],
+                        "slaves": [render.agent_v0(s, a, full=True) for a in s.agents.values()],
                         "recovered_slaves": [],
                     }
                 ),

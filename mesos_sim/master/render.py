@@ -75,7 +75,6 @@ def task_v0(task: Task) -> dict:
         "framework_id": task.framework_id,
         "executor_id": "",
         "slave_id": task.agent_id,
-        "agent_id": task.agent_id,
         "state": task.state,
         "resources": task.resources.to_v0_object(),
         "role": task.role,
@@ -104,8 +103,6 @@ def framework_v0(state: MasterState, framework: Framework) -> dict:
         "webui_url": info.get("webui_url", ""),
         "failover_timeout": framework.failover_timeout,
         "checkpoint": bool(info.get("checkpoint", False)),
-        "role": framework.roles[0] if framework.roles else "*",
-        "roles": framework.roles,
         "capabilities": sorted(framework.capabilities),
         "active": framework.active,
         "connected": framework.connected,
@@ -129,19 +126,23 @@ def framework_v0(state: MasterState, framework: Framework) -> dict:
         ],
         "executors": [],
     }
+    # readonly_handler.cpp: "roles" for MULTI_ROLE frameworks, else the single "role".
+    if "MULTI_ROLE" in framework.capabilities:
+        entry["roles"] = framework.roles
+    else:
+        entry["role"] = framework.roles[0] if framework.roles else "*"
     if framework.reregistered_time:
         entry["reregistered_time"] = framework.reregistered_time
     if info.get("principal"):
         entry["principal"] = info["principal"]
     if "labels" in info:
         entry["labels"] = info["labels"].get("labels", [])
-    for task_state in TASK_STATES:
-        entry[task_state] = sum(1 for t in framework.tasks.values() if t.state == task_state)
     return entry
 
 
-def agent_v0(state: MasterState, agent: Agent) -> dict:
-    """An agent ("slave") in /master/state."""
+def agent_v0(state: MasterState, agent: Agent, full: bool = False) -> dict:
+    """An agent ("slave") in /master/state; ``full``: with the ``*_full`` resource lists
+    that /master/slaves adds."""
     used = agent.used()
     offered = offered_on(state.offers.values(), agent.agent_id)
     entry = {
@@ -160,11 +161,12 @@ def agent_v0(state: MasterState, agent: Agent) -> dict:
         "deactivated": False,
         "version": agent.version,
         "capabilities": AGENT_CAPABILITIES,
-        "reserved_resources_full": {},
-        "unreserved_resources_full": agent.total.to_json(),
-        "used_resources_full": used.to_json("*"),
-        "offered_resources_full": offered.to_json("*"),
     }
+    if full:
+        entry["reserved_resources_full"] = {}
+        entry["unreserved_resources_full"] = agent.total.to_json()
+        entry["used_resources_full"] = used.to_json("*")
+        entry["offered_resources_full"] = offered.to_json("*")
     if agent.reregistered_time:
         entry["reregistered_time"] = agent.reregistered_time
     return entry
@@ -233,7 +235,11 @@ def state_summary(state: MasterState) -> dict:
     frameworks = []
     for framework in state.frameworks.values():
         entry = framework_v0(state, framework)
-        for key in ("tasks", "completed_tasks", "unreachable_tasks", "offers", "executors"):
+        for key in (
+            *("tasks", "completed_tasks", "unreachable_tasks", "offers", "executors"),
+            *("checkpoint", "failover_timeout", "registered_time", "unregistered_time"),
+            *("resources", "role", "user", "reregistered_time"),
+        ):
             entry.pop(key, None)
         tasks = known_tasks(framework)
         entry.update(_state_counts(tasks))
@@ -254,7 +260,7 @@ def task_v1(task: Task) -> dict:
         "framework_id": {"value": task.framework_id},
         "agent_id": {"value": task.agent_id},
         "state": task.state,
-        "resources": task.resources.to_json(task.role),
+        "resources": task.resources.to_json(task.role, legacy_role=False),
         "statuses": task.statuses,
     }
     if task.status_update_state:
@@ -271,22 +277,22 @@ def framework_v1(state: MasterState, framework: Framework) -> dict:
     """A v1 GetFrameworks.Framework."""
     live = [t for t in framework.tasks.values() if not t.terminal]
     entry = {
-        "framework_info": framework.info,
+        "framework_info": {"checkpoint": False, **framework.info},
         "active": framework.active,
         "connected": framework.connected,
         "recovered": framework.recovered,
         "registered_time": _nanos(framework.registered_time),
         "offers": [
-            offer_json(o, state.agents[o.agent_id])
+            offer_json(o, state.agents[o.agent_id], "MULTI_ROLE" in framework.capabilities)
             for o in framework.offers.values()
             if o.agent_id in state.agents
         ],
-        "inverse_offers": [],
         "allocated_resources": _sum([t.resources for t in live]).to_json("*"),
         "offered_resources": _sum([o.resources for o in framework.offers.values()]).to_json("*"),
     }
-    if framework.reregistered_time:
-        entry["reregistered_time"] = _nanos(framework.reregistered_time)
+    _drop_empty(entry, "offers", "allocated_resources", "offered_resources")
+    # A new Framework's reregistered time is its registered time (master/framework.cpp).
+    entry["reregistered_time"] = _nanos(framework.reregistered_time or framework.registered_time)
     if framework.unregistered_time:
         entry["unregistered_time"] = _nanos(framework.unregistered_time)
     return entry
@@ -298,9 +304,10 @@ def agent_v1(state: MasterState, agent: Agent) -> dict:
         "agent_info": {
             "hostname": agent.hostname,
             "port": agent.port,
-            "resources": agent.total.to_json(),
+            "resources": agent.total.to_json(legacy_role=False),
             "attributes": agent.attributes,
             "id": {"value": agent.agent_id},
+            "checkpoint": True,
         },
         "active": agent.active,
         "deactivated": False,
@@ -312,9 +319,17 @@ def agent_v1(state: MasterState, agent: Agent) -> dict:
         "offered_resources": offered_on(state.offers.values(), agent.agent_id).to_json("*"),
         "capabilities": [{"type": c} for c in AGENT_CAPABILITIES],
     }
+    _drop_empty(entry, "allocated_resources", "offered_resources")
     if agent.reregistered_time:
         entry["reregistered_time"] = _nanos(agent.reregistered_time)
     return entry
+
+
+def _drop_empty(entry: dict, *keys: str) -> None:
+    """Protobuf JSON (v1 messages) leaves out repeated fields that are empty."""
+    for key in keys:
+        if entry.get(key) == []:
+            del entry[key]
 
 
 def get_agents(state: MasterState) -> dict:

@@ -23,6 +23,17 @@ from .frameworks import validate_framework_info
 from .model import Framework
 from .stream import EventStream
 
+# The master metric each v1 call counts in (names as real Mesos 1.12 publishes them).
+CALL_METRICS = {
+    "ACCEPT": "launch_tasks",
+    "DECLINE": "decline_offers",
+    "KILL": "kill_task",
+    "RECONCILE": "reconcile_tasks",
+    "ACKNOWLEDGE": "status_update_acknowledgement",
+    "REVIVE": "revive_offers",
+    "SUPPRESS": "suppress_offers",
+}
+
 if TYPE_CHECKING:
     from .allocator import Allocator
     from .frameworks import FrameworkService
@@ -203,7 +214,8 @@ class SchedulerEndpoint:
                 f"The stream ID '{stream_id}' included in this request didn't match the "
                 f"stream ID currently associated with framework ID {framework.framework_id}",
             )
-        state.metrics[f"master/messages_{kind.lower()}"] += 1
+        if kind in CALL_METRICS:
+            state.metrics[f"master/messages_{CALL_METRICS[kind]}"] += 1
         if kind == "UNKNOWN":
             return text_response(501, "Not Implemented")
         return self.dispatch[kind](framework, call)

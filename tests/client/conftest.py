@@ -1,4 +1,4 @@
-"""Fixtures for client tests against real mesos_sim processes (and a real ZooKeeper)."""
+"""Fixtures for client tests: mesos_sim and real Mesos processes on loopback, real ZooKeeper."""
 
 from __future__ import annotations
 
@@ -13,6 +13,14 @@ from tests.support.fixtures import (  # noqa: F401 - pytest finds fixtures by na
     sim_cluster,
     sim_cluster_factory,
     zookeeper_server,
+)
+from tests.support.mesos_fixtures import (  # noqa: F401
+    clean_mesos,
+    mesos,
+    mesos_factory,
+    pytest_collection_modifyitems,
+    pytest_terminal_summary,
+    real_mesos_shared,
 )
 
 

@@ -29,28 +29,29 @@ from tests.support.wait import wait_until
 SEED_CONSTRAINTS = parse_constraints(["rack:r2d2", "pod~dev"])
 
 
-def test_subscribe_gets_framework_id_stream_id_and_heartbeats(sim_cluster, session_factory):
-    session = session_factory(sim_cluster.master_url())
+def test_subscribe_gets_framework_id_stream_id_and_heartbeats(mesos, session_factory):
+    session = session_factory(mesos.master_url())
     subscription = session.subscribe(timeout=15)
     assert subscription.framework_id
     assert subscription.stream_id and session.stream_id == subscription.stream_id
-    assert subscription.leader_url == sim_cluster.master_url()
-    assert subscription.heartbeat_interval == pytest.approx(0.5)
+    assert subscription.leader_url == mesos.master_url()
+    assert subscription.heartbeat_interval == pytest.approx(mesos.heartbeat_interval)
     assert session.seconds_since_last_event is not None
     assert session.next_event(5).type == "SUBSCRIBED"
+    wanted = 3 if mesos.heartbeat_interval < 5 else 1  # real Mesos: every 15 s
     heartbeats = 0
-    for event in session.events(timeout=10):
+    for event in session.events(timeout=wanted * mesos.heartbeat_interval + 5):
         heartbeats += event.type == "HEARTBEAT"
-        if heartbeats == 3:
+        if heartbeats == wanted:
             break
-    assert heartbeats == 3
-    with OperatorClient(sim_cluster.master_url()) as operator:
+    assert heartbeats == wanted
+    with OperatorClient(mesos.master_url()) as operator:
         ids = [f["framework_info"]["id"]["value"] for f in operator.get_frameworks()]
     assert subscription.framework_id in ids
 
 
-def test_offers_carry_the_seed_attributes_and_match_constraints(sim_cluster, session_factory):
-    session = session_factory(sim_cluster.master_url())
+def test_offers_carry_the_seed_attributes_and_match_constraints(mesos, session_factory):
+    session = session_factory(mesos.master_url())
     session.subscribe(timeout=15)
     offers = session.wait_for("OFFERS", 15).offers
     assert offers
@@ -86,8 +87,8 @@ def http_ok(url: str) -> bool:
         return response.status == 200
 
 
-def test_launch_reach_ack_and_kill(sim_cluster, session_factory):
-    session = session_factory(sim_cluster.master_url())
+def test_launch_reach_ack_and_kill(mesos, session_factory):
+    session = session_factory(mesos.master_url())
     session.subscribe(timeout=15)
     task_id, agent_id, port = launch_http_server(session)
     running = wait_task_state(session, task_id, "TASK_RUNNING", timeout=30)
@@ -95,7 +96,7 @@ def test_launch_reach_ack_and_kill(sim_cluster, session_factory):
     assert base64.b64decode(running.status["uuid"], validate=True)
     assert session.acknowledged >= 1  # delivered updates with a uuid are acknowledged
     assert wait_until(lambda: http_ok(f"http://127.0.0.1:{port}/"), 15, 0.1, "the HTTP task")
-    with OperatorClient(sim_cluster.master_url()) as operator:
+    with OperatorClient(mesos.master_url()) as operator:
         states = {t["task_id"]["value"]: t["state"] for t in operator.get_tasks()}
     assert states.get(task_id) == "TASK_RUNNING"
     session.kill(task_id, agent_id)
@@ -105,8 +106,8 @@ def test_launch_reach_ack_and_kill(sim_cluster, session_factory):
         http_ok(f"http://127.0.0.1:{port}/")
 
 
-def test_without_acknowledgement_the_next_update_is_held_back(sim_cluster, session_factory):
-    session = session_factory(sim_cluster.master_url(), auto_acknowledge=False)
+def test_without_acknowledgement_the_next_update_is_held_back(mesos, session_factory):
+    session = session_factory(mesos.master_url(), auto_acknowledge=False)
     session.subscribe(timeout=15)
     task_id, agent_id, _port = launch_http_server(session)
 
@@ -115,11 +116,16 @@ def test_without_acknowledgement_the_next_update_is_held_back(sim_cluster, sessi
 
     first = session.wait_for("UPDATE", 30, for_task)
     assert first.status["state"] in ("TASK_STARTING", "TASK_RUNNING")
-    held = [
-        e.status["state"] for e in session.events(timeout=2) if e.type == "UPDATE" and for_task(e)
-    ]
-    # Unacknowledged, the agent re-sends the same update (same uuid) and nothing newer.
-    assert set(held) <= {first.status["state"]}
+    # Unacknowledged, the agent re-sends the same update (same uuid) and nothing newer:
+    # wait past its first retry (sim: 1 s; real Mesos: 10 s, then backing off).
+    held = []
+    for event in session.events(timeout=mesos.status_update_retry_interval * 2 + 5):
+        if event.type == "UPDATE" and for_task(event):
+            held.append((event.status["state"], event.status["uuid"]))
+            if len(held) == 2:
+                break
+    assert held, "the unacknowledged update was never re-sent"
+    assert set(held) == {(first.status["state"], first.status["uuid"])}
     not_a_uuid = base64.b64encode(b"short").decode()
     with pytest.raises(CallRejected) as info:
         session.acknowledge(agent_id, task_id, not_a_uuid)
@@ -132,8 +138,8 @@ def test_without_acknowledgement_the_next_update_is_held_back(sim_cluster, sessi
     session.kill(task_id, agent_id)
 
 
-def test_reconcile_explicit_implicit_and_unknown(sim_cluster, session_factory):
-    session = session_factory(sim_cluster.master_url())
+def test_reconcile_explicit_implicit_and_unknown(mesos, session_factory):
+    session = session_factory(mesos.master_url())
     session.subscribe(timeout=15)
     task_id, agent_id, _port = launch_http_server(session)
     wait_task_state(session, task_id, "TASK_RUNNING", timeout=30)
@@ -157,8 +163,8 @@ def test_reconcile_explicit_implicit_and_unknown(sim_cluster, session_factory):
     session.kill(task_id, agent_id)
 
 
-def test_decline_with_filters_then_revive(sim_cluster, session_factory):
-    session = session_factory(sim_cluster.master_url())
+def test_decline_with_filters_then_revive(mesos, session_factory):
+    session = session_factory(mesos.master_url())
     session.subscribe(timeout=15)
     offers = session.wait_for("OFFERS", 15).offers
     agent_id = offers[0]["agent_id"]["value"]
@@ -179,10 +185,10 @@ def test_decline_with_filters_then_revive(sim_cluster, session_factory):
     assert again.offers[0]["agent_id"]["value"] == agent_id
 
 
-def test_stream_id_is_required_and_checked(sim_cluster, session_factory):
-    session = session_factory(sim_cluster.master_url())
+def test_stream_id_is_required_and_checked(mesos, session_factory):
+    session = session_factory(mesos.master_url())
     subscription = session.subscribe(timeout=15)
-    url = sim_cluster.master_url() + "/api/v1/scheduler"
+    url = mesos.master_url() + "/api/v1/scheduler"
     call = {"type": "REVIVE", "framework_id": {"value": subscription.framework_id}}
     status, _headers, _body = raw_post(url, call)
     assert status == 400
@@ -193,8 +199,8 @@ def test_stream_id_is_required_and_checked(sim_cluster, session_factory):
     session.revive()  # the session sends its stream id
 
 
-def test_an_invalid_call_is_rejected_with_status_and_reason(sim_cluster, session_factory):
-    session = session_factory(sim_cluster.master_url())
+def test_an_invalid_call_is_rejected_with_status_and_reason(mesos, session_factory):
+    session = session_factory(mesos.master_url())
     session.subscribe(timeout=15)
     with pytest.raises(CallRejected) as info:
         session.call("KILL", None)  # no 'kill' member
@@ -202,22 +208,20 @@ def test_an_invalid_call_is_rejected_with_status_and_reason(sim_cluster, session
     assert info.value.reason  # Mesos's plain-text explanation
 
 
-def test_close_keeps_the_framework_and_a_new_session_fails_over(sim_cluster, session_factory):
-    first = session_factory(sim_cluster.master_url())
+def test_close_keeps_the_framework_and_a_new_session_fails_over(mesos, session_factory):
+    first = session_factory(mesos.master_url())
     framework_id = first.subscribe(timeout=15).framework_id
     first.close()
-    second = session_factory(sim_cluster.master_url(), framework_id=framework_id)
+    second = session_factory(mesos.master_url(), framework_id=framework_id)
     assert second.subscribe(timeout=15).framework_id == framework_id
-    with OperatorClient(sim_cluster.master_url()) as operator:
+    with OperatorClient(mesos.master_url()) as operator:
         frameworks = {f["framework_info"]["id"]["value"]: f for f in operator.get_frameworks()}
     assert frameworks[framework_id]["active"] is True
 
 
-def test_close_with_teardown_removes_the_framework(sim_cluster, session_factory):
-    session = session_factory(sim_cluster.master_url())
-    framework_id = session.subscribe(timeout=15).framework_id
-    session.close(teardown=True)
-    with OperatorClient(sim_cluster.master_url()) as operator:
+def wait_framework_removed(master_url: str, framework_id: str) -> None:
+    """Wait (10 s at most) until GET_FRAMEWORKS no longer lists ``framework_id``."""
+    with OperatorClient(master_url) as operator:
         wait_until(
             lambda: (
                 framework_id
@@ -229,14 +233,23 @@ def test_close_with_teardown_removes_the_framework(sim_cluster, session_factory)
         )
 
 
-def test_operator_teardown_ends_the_session_with_a_clear_error(sim_cluster, session_factory):
-    session = session_factory(sim_cluster.master_url())
+def test_close_with_teardown_removes_the_framework(mesos, session_factory):
+    session = session_factory(mesos.master_url())
     framework_id = session.subscribe(timeout=15).framework_id
-    with OperatorClient(sim_cluster.master_url()) as operator:
+    session.close(teardown=True)
+    wait_framework_removed(mesos.master_url(), framework_id)
+
+
+def test_operator_teardown_ends_the_session_with_a_clear_error(mesos, session_factory):
+    session = session_factory(mesos.master_url())
+    framework_id = session.subscribe(timeout=15).framework_id
+    with OperatorClient(mesos.master_url()) as operator:
         operator.teardown(framework_id)
     with pytest.raises(SubscriptionRefused) as info:
         drain_until_error(session, timeout=15)
-    assert "removed" in str(info.value).lower() or info.value.status is not None
+    # Mesos ends the stream with an ERROR event saying the framework was removed.
+    assert info.value.status is None
+    assert info.value.reason == "Framework has been removed", info.value
 
 
 def drain_until_error(session, timeout: float) -> None:
@@ -247,15 +260,21 @@ def drain_until_error(session, timeout: float) -> None:
             session.next_event(0.5)
 
 
-def test_every_other_call_type_is_accepted(sim_cluster, session_factory):
-    """Calls whose effect is asynchronous: the master answers 202 even for unknown ids."""
-    session = session_factory(sim_cluster.master_url())
-    session.subscribe(timeout=15)
+def test_every_other_call_type_is_accepted(mesos, session_factory):
+    """Calls whose effect is asynchronous: the master answers 202 even for unknown ids (the
+    client raises CallRejected on anything else); SUPPRESS, REVIVE, DECLINE and TEARDOWN
+    are also checked by their effect."""
+    session = session_factory(mesos.master_url())
+    framework_id = session.subscribe(timeout=15).framework_id
     offer = session.wait_for("OFFERS", 15).offers[0]
     agent_id = offer["agent_id"]["value"]
     random_uuid = base64.b64encode(uuid.uuid4().bytes).decode()
     session.suppress()
+    session.decline([offer["id"]], filters=0)
+    offered = [e for e in session.events(timeout=2) if e.type == "OFFERS"]
+    assert offered == [], "offers came while suppressed"
     session.revive(["*"])
+    offer = session.wait_for("OFFERS", 10).offers[0]
     session.request([{"agent_id": {"value": agent_id}}])
     session.message(agent_id, "no-such-executor", b"hello")
     session.shutdown("no-such-executor", agent_id)
@@ -264,4 +283,6 @@ def test_every_other_call_type_is_accepted(sim_cluster, session_factory):
     session.reconcile_operations()
     session.acknowledge_operation_status(random_uuid, "no-such-operation", agent_id=agent_id)
     session.accept([offer["id"]], [], filters=0)  # no operations: declines the offer
+    assert offer["id"]["value"] not in {o["id"]["value"] for o in session.outstanding_offers}
     session.teardown()
+    wait_framework_removed(mesos.master_url(), framework_id)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -95,8 +97,8 @@ def test_vagrantfile_box_is_ubuntu_22_04(vagrant):
     assert "ubuntu2204" in vagrant.box or "jammy" in vagrant.box
 
 
-@pytest.mark.skipif(shutil.which("ruby") is None, reason="ruby is not installed on this host")
 def test_vagrantfile_is_valid_ruby():
+    assert shutil.which("ruby"), "ruby is missing: `make test-deps` installs vagrant (and ruby)"
     result = subprocess.run(
         ["ruby", "-c", str(repo.REPO / "Vagrantfile")],
         capture_output=True,
@@ -112,3 +114,46 @@ def test_reader_rejects_a_vagrantfile_without_machines(tmp_path):
     broken.write_text('Vagrant.configure("2") do |config|\nend\n', encoding="utf-8")
     with pytest.raises(vagrantfile.VagrantfileFormatError):
         vagrantfile.parse(broken)
+
+
+def vagrant_validate(directory: Path, scratch: Path) -> subprocess.CompletedProcess:
+    """``vagrant validate --ignore-provider`` of ``directory``'s Vagrantfile: Debian's vagrant,
+    no hypervisor; its state and home in ``scratch``, no update check (no network)."""
+    assert shutil.which("vagrant"), "vagrant is missing: `make test-deps` installs it"
+    env = {
+        **os.environ,
+        "VAGRANT_CWD": str(directory),
+        "VAGRANT_HOME": str(scratch / "home"),
+        "VAGRANT_DOTFILE_PATH": str(scratch / "dotfile"),
+        "VAGRANT_CHECKPOINT_DISABLE": "1",
+        "VAGRANT_BOX_UPDATE_CHECK_DISABLE": "1",
+    }
+    return subprocess.run(
+        ["vagrant", "validate", "--ignore-provider"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env=env,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+def test_vagrant_validates_the_vagrantfile(tmp_path):
+    result = vagrant_validate(repo.REPO, tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Vagrantfile validated successfully" in result.stdout
+
+
+def test_vagrant_validate_catches_a_wrong_setting(tmp_path):
+    """The check above can fail: a misspelt setting in a copy beside the same files."""
+    copy = tmp_path / "copy"
+    copy.mkdir()
+    text = (repo.REPO / "Vagrantfile").read_text(encoding="utf-8")
+    assert "node.vm.hostname = name" in text
+    (copy / "Vagrantfile").write_text(text.replace("node.vm.hostname", "node.vm.hostnam"))
+    for name in ("site.yml", "inventories", "ansible.cfg"):
+        (copy / name).symlink_to(repo.REPO / name)
+    result = vagrant_validate(copy, tmp_path)
+    assert result.returncode != 0, result.stdout
+    assert "hostnam" in result.stdout + result.stderr

@@ -11,6 +11,14 @@ from tests.support.fixtures import (  # noqa: F401 - pytest finds fixtures by na
     pytest_runtest_makereport,
     sim_cluster_factory,
 )
+from tests.support.mesos_fixtures import (  # noqa: F401
+    clean_mesos,
+    mesos,
+    mesos_factory,
+    pytest_collection_modifyitems,
+    pytest_terminal_summary,
+    real_mesos_shared,
+)
 from tests.support.sim import SimCluster
 
 from .sim_setup import agent_resources
@@ -41,6 +49,15 @@ def cluster(cluster_factory: Callable[..., SimCluster]) -> SimCluster:
 def master(cluster: SimCluster) -> str:
     """URL of the cluster's leading master."""
     return cluster.leader_url()
+
+
+@pytest.fixture
+def any_master(clean_mesos: SimCluster) -> str:  # noqa: F811
+    """URL of a fresh master of each kind (``clean_mesos``): the simulator and real Mesos.
+    Taken by the tests of how Mesos behaves under the modules (an ansible run costs
+    seconds, so not every module test runs twice); fresh, as they count what the master
+    lists."""
+    return clean_mesos.leader_url()
 
 
 @pytest.fixture

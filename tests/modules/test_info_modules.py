@@ -6,7 +6,8 @@ from .ansible_run import adhoc, ok
 from .cluster_checks import frameworks_named
 
 
-def test_mesos_info_reads_the_cluster(master) -> None:
+def test_mesos_info_reads_the_cluster(any_master) -> None:
+    master = any_master
     result = ok(adhoc("mesos_info", {"master": master}))
     assert result["changed"] is False
     assert result["healthy"] is True
@@ -32,7 +33,8 @@ def test_mesos_info_lists_frameworks_and_tasks(master) -> None:
     assert result["summary"]["tasks"] == {"TASK_RUNNING": 1}
 
 
-def test_mesos_offer_info_returns_offers_and_cleans_up(master, operator_factory) -> None:
+def test_mesos_offer_info_returns_offers_and_cleans_up(any_master, operator_factory) -> None:
+    master = any_master
     result = ok(adhoc("mesos_offer_info", {"master": master, "timeout": 10}))
     assert result["changed"] is False
     (offer,) = result["offers"]
@@ -50,7 +52,8 @@ def test_mesos_offer_info_in_check_mode(master) -> None:
     assert len(result["offers"]) == 1
 
 
-def test_mesos_framework_present_is_idempotent_and_absent_tears_down(master, operator_factory):
+def test_mesos_framework_present_is_idempotent_and_absent_tears_down(any_master, operator_factory):
+    master = any_master
     operator = operator_factory(master)
     args = {"name": "fw-test", "master": master}
 

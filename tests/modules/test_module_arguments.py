@@ -6,11 +6,29 @@ nothing listens.
 
 from __future__ import annotations
 
+import os
+import stat
+from pathlib import Path
+
 import pytest
 
 from tests.support.ports import free_port
 
 from .ansible_run import adhoc
+from .etc_overlay import etc_overlay, overlay_unavailable
+
+
+def without_etc_mesos(workdir: Path) -> list[str] | None:
+    """A wrapper that hides the host's /etc/mesos (an overlay whiteout), None when there is
+    none: the module must find no master anywhere, whatever this host has."""
+    if not Path("/etc/mesos").exists():
+        return None
+    reason = overlay_unavailable()
+    assert reason is None, f"this host has /etc/mesos and it cannot be hidden: {reason}"
+    wrapper = etc_overlay(workdir, {})
+    (workdir / "upper").mkdir(exist_ok=True)
+    os.mknod(workdir / "upper" / "mesos", stat.S_IFCHR | 0o600, os.makedev(0, 0))
+    return wrapper
 
 
 def failed_msg(module: str, args: dict, **kwargs) -> str:
@@ -94,11 +112,9 @@ def test_secret_never_appears_in_output() -> None:
         ("mesos_framework", {"name": "mesos-lab"}),
     ],
 )
-def test_no_master_anywhere_is_a_clear_error(module: str, args: dict) -> None:
-    msg = failed_msg(module, args)
-    # Without the option and $MESOS_MASTER, /etc/mesos/zk is the last resort.
-    if "cannot reach" in msg:
-        pytest.skip("this host has an /etc/mesos/zk; the fallback was used")
+def test_no_master_anywhere_is_a_clear_error(module: str, args: dict, tmp_path: Path) -> None:
+    # Without the option and $MESOS_MASTER, /etc/mesos/zk is the last resort: hidden here.
+    msg = failed_msg(module, args, wrapper=without_etc_mesos(tmp_path))
     assert "no Mesos master given" in msg
     assert "MESOS_MASTER" in msg and "/etc/mesos/zk" in msg
 

@@ -1,4 +1,4 @@
-"""The notebook runs unattended, top to bottom, against a local mesos_sim (nbclient)."""
+"""The notebook runs unattended, top to bottom, against mesos_sim and real Mesos (nbclient)."""
 
 from __future__ import annotations
 
@@ -43,7 +43,8 @@ def outputs(notebook: nbformat.NotebookNode) -> str:
     )
 
 
-def test_notebook_runs_against_the_simulator(master, operator_factory, monkeypatch) -> None:
+def test_notebook_runs_against_mesos(mesos, operator_factory, monkeypatch) -> None:
+    master = mesos.master_url()
     notebook = run_notebook(master, monkeypatch)
     text = outputs(notebook)
     assert "healthy: True" in text

@@ -227,8 +227,8 @@ def test_invalid_launches_get_task_error_or_lost_without_uuid(sim_cluster):
         )
         assert errors["none"] == errors["both"]
         failed = scheduler.update("docker", "TASK_FAILED")
-        assert failed["reason"] == "REASON_CONTAINER_LAUNCH_FAILED"
-        assert "None of the enabled containerizers (mesos)" in failed["message"]
+        assert failed["reason"] == "REASON_EXECUTOR_TERMINATED"
+        assert failed["message"] == "Abnormal executor termination: unknown container"
         assert scheduler.update("dup", "TASK_ERROR")["message"] == "Task has duplicate ID: dup"
         # The offer is gone now: accepting it again is a launch with invalid offers.
         scheduler.call(launch_call(offer, [command_task(offer, "late", "true")]))

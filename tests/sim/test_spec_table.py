@@ -86,10 +86,16 @@ ROWS = [
         "MalformedContent", 400, "Failed to parse body into JSON: ...", payload="MALFORMED_CONTENT"
     ),
     Row(
+        "JSON nested 200 deep parses (then is not an object)",
+        400,
+        "Failed to convert JSON into Call protobuf: Expecting a JSON object",
+        payload="[" * 200 + "]" * 200,
+    ),
+    Row(
         "JSON nested deeper than picojson allows",
         400,
-        "Failed to parse body into JSON: syntax error...",
-        payload="[" * 150 + "]" * 150,
+        "Failed to parse body into JSON: syntax error at line 1 near: " + "]" * 201,
+        payload="[" * 201 + "]" * 201,
     ),
     Row(
         "JSON array",
@@ -295,9 +301,9 @@ def _check(response: requests.Response, row: Row) -> None:
         response.close()
 
 
-@pytest.mark.parametrize("row", ROWS, ids=[r.name for r in ROWS])
-def test_scheduler_endpoint_row(master, row: Row):
-    url = master.url
+def send_row(url: str, row: Row, teardown: bool = False) -> requests.Response:
+    """Set up the row's framework and stream id, send its request; return the (streamed)
+    answer. ``teardown``: TEARDOWN a subscribed framework afterwards (shared masters)."""
     payload = row.payload
     headers: dict = {}
     scheduler = None
@@ -321,10 +327,17 @@ def test_scheduler_endpoint_row(master, row: Row):
             headers["Mesos-Stream-Id"] = scheduler.stream_id
         elif row.stream_id == "other":
             headers["Mesos-Stream-Id"] = str(uuid.uuid4())
-        _check(_send(url, row, payload, headers), row)
+        return _send(url, row, payload, headers)
     finally:
         if scheduler is not None:
+            if teardown and row.framework == "subscribed":
+                scheduler.call({"type": "TEARDOWN"})
             scheduler.close()
+
+
+@pytest.mark.parametrize("row", ROWS, ids=[r.name for r in ROWS])
+def test_scheduler_endpoint_row(master, row: Row):
+    _check(send_row(master.url, row), row)
 
 
 def _connected(url: str, framework_id: str) -> bool:

@@ -186,6 +186,8 @@ class SimCluster:
     ``--sim_status_update_retry_interval=1`` unless ``agent_flags`` says otherwise.
     """
 
+    kind = "sim"
+
     def __init__(
         self,
         masters: int = 1,
@@ -205,6 +207,10 @@ class SimCluster:
         self._own_dir = base_dir is None
         self.base_dir = Path(base_dir or tempfile.mkdtemp(prefix="mesos-sim-"))
         self.zookeeper = zookeeper
+        self.heartbeat_interval = heartbeat_interval
+        self.offer_interval = offer_interval
+        retry = (agent_flags or {}).get("sim_status_update_retry_interval") or "1"
+        self.status_update_retry_interval = float(retry)
         zk_url = zookeeper.url("/mesos") if zookeeper else None
         self.masters: list[SimProcess] = []
         for index in range(masters):
