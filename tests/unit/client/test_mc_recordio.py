@@ -188,19 +188,22 @@ def test_max_record_size_must_be_positive() -> None:
     cuts=st.lists(st.integers(min_value=0, max_value=600), max_size=8),
 )
 def test_text_mode_gives_the_same_records(records: list[bytes], cuts: list[int]) -> None:
-    """ASCII reads come back as str, others as bytes; either way the same records in order."""
+    """Records of an ASCII read (what is buffered plus the new chunk) come back as str, others
+    as bytes; either way the same records in order, and an all-ASCII stream gives only str."""
     stream = b"".join(encode(r) for r in records)
     points = sorted({min(c, len(stream)) for c in cuts} | {0, len(stream)})
     decoder = RecordIODecoder(text=True)
     got: list[bytes] = []
+    kinds: set[type] = set()
     for begin, end in zip(points, points[1:]):
-        chunk = stream[begin:end]
-        out = decoder.feed(chunk)
-        if chunk.isascii():
-            assert all(isinstance(r, str) for r in out)
+        out = decoder.feed(stream[begin:end])
+        kinds.update(type(r) for r in out)
+        assert all(r.isascii() for r in out if isinstance(r, str))
         got.extend(r.encode() if isinstance(r, str) else r for r in out)
     decoder.close()
     assert got == records
+    if records and stream.isascii():
+        assert kinds == {str}
 
 
 def test_text_mode_records_parse_as_json() -> None:
