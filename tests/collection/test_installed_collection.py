@@ -151,3 +151,14 @@ def test_requirements_yml_with_a_git_source_installs(user: UserSetup, tmp_path) 
     installed = tmp_path / "collections" / "ansible_collections" / "mesoslab" / "mesos"
     assert (installed / "plugins" / "modules" / "mesos_task.py").is_file()
     assert not (installed / ".collections").exists()
+
+
+@pytest.mark.parametrize("role", ["zookeeper", "mesos_master", "mesos_agent", "mesos_common"])
+def test_roles_resolve_by_fqcn_from_the_install(user: UserSetup, role: str) -> None:
+    done = user.run("ansible-doc", "-t", "role", "--json", f"{COLLECTION}.{role}")
+    assert done.returncode == 0, done.stderr
+    assert "main" in json.loads(done.stdout)[f"{COLLECTION}.{role}"]["entry_points"]
+    play = [{"name": "Role by FQCN", "hosts": "localhost", "roles": [f"{COLLECTION}.{role}"]}]
+    (user.workdir / f"{role}.yml").write_text(json.dumps(play))
+    checked = user.run("ansible-playbook", "--syntax-check", f"{role}.yml")
+    assert checked.returncode == 0, checked.stdout + checked.stderr
