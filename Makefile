@@ -136,14 +136,15 @@ test-sanity: venv
 	scripts/collection-sanity
 
 # The client's unit tests on the managed nodes' oldest and newest Python (pyenv interpreters,
-# each in its own venv under .cache/ with requirements-managed-nodes.txt).
+# each in its own venv with requirements-managed-nodes.txt, kept beside the lab's caches).
 MANAGED_PYTHONS ?= 3.9 3.13
 PYENV_ROOT ?= /root/.pyenv
+MESOS_LAB_CACHE ?= /var/cache/mesos-lab
 test-pythons: venv
 	@for version in $(MANAGED_PYTHONS); do \
 	  python=$$(ls -d $(PYENV_ROOT)/versions/$$version.*/bin/python 2>/dev/null | sort -V | tail -1); \
 	  [ -n "$$python" ] || { echo "no Python $$version under $(PYENV_ROOT)/versions" >&2; exit 2; }; \
-	  venv=.cache/python$$version-venv; \
+	  venv=$(MESOS_LAB_CACHE)/python$$version-venv; \
 	  if [ ! -f $$venv/.pins ] || ! cmp -s requirements-managed-nodes.txt $$venv/.pins; then \
 	    rm -rf $$venv && $$python -m venv $$venv && \
 	    $$venv/bin/pip install --quiet -r requirements-managed-nodes.txt && \

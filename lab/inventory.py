@@ -115,17 +115,24 @@ def _all_hosts(data: dict[str, Any], hostvars: dict[str, Any]) -> list[str]:
     return list(seen)
 
 
+def _lab_value(
+    key: str, data: dict[str, Any], hostvars: dict[str, Any], hosts: list[str], inventory: str
+) -> str | None:
+    """The one value of the lab-wide variable ``key`` (hosts' vars and all: vars:), or None."""
+    values = {str(hostvars.get(host, {}).get(key)) for host in hosts}
+    values.discard("None")
+    group_value = data.get("all", {}).get("vars", {}).get(key)
+    if group_value is not None:
+        values.add(str(group_value))
+    if len(values) > 1:
+        raise LabError(f"{inventory}: hosts disagree on {key} ({', '.join(sorted(values))})")
+    return values.pop() if values else None
+
+
 def _lab_suite(
     data: dict[str, Any], hostvars: dict[str, Any], hosts: list[str], inventory: str
 ) -> str:
-    suites = {str(hostvars.get(host, {}).get("lab_suite")) for host in hosts}
-    suites.discard("None")
-    group_suite = data.get("all", {}).get("vars", {}).get("lab_suite")
-    if group_suite is not None:
-        suites.add(str(group_suite))
-    if len(suites) > 1:
-        raise LabError(f"{inventory}: hosts disagree on lab_suite ({', '.join(sorted(suites))})")
-    suite = suites.pop() if suites else SUITE
+    suite = _lab_value("lab_suite", data, hostvars, hosts, inventory) or SUITE
     if suite not in SUITES:
         raise LabError(f"{inventory}: lab_suite {suite!r} is not one of {', '.join(SUITES)}")
     return suite
@@ -134,16 +141,9 @@ def _lab_suite(
 def _lab_name(
     data: dict[str, Any], hostvars: dict[str, Any], hosts: list[str], inventory: str
 ) -> str:
-    names = {str(hostvars.get(host, {}).get("lab_name")) for host in hosts}
-    names.discard("None")
-    group_name = data.get("all", {}).get("vars", {}).get("lab_name")
-    if group_name is not None:
-        names.add(str(group_name))
-    if not names:
+    name = _lab_value("lab_name", data, hostvars, hosts, inventory)
+    if name is None:
         raise LabError(f"{inventory}: no lab_name; set it under all: vars: (e.g. lab_name: seed)")
-    if len(names) > 1:
-        raise LabError(f"{inventory}: hosts disagree on lab_name ({', '.join(sorted(names))})")
-    name = names.pop()
     if not NAME_RE.match(name):
         raise LabError(f"{inventory}: lab_name {name!r} must be lower-case letters, digits, '-'")
     return name

@@ -5,12 +5,13 @@ mesos_sim cluster on loopback, ad hoc and from a playbook."""
 from __future__ import annotations
 
 import json
+import subprocess
 import tarfile
 
 import pytest
 from mesos_client import OperatorClient
 
-from .conftest import COLLECTION, UserSetup, module_result
+from .conftest import COLLECTION, REPO_ROOT, UserSetup, module_result
 
 MODULES = ("mesos_task", "mesos_info", "mesos_offer_info", "mesos_framework")
 NOT_SHIPPED = (".venv/", ".collections/", "lab/", "tests/modules/", "molecule/", "bench/")
@@ -125,3 +126,39 @@ def test_playbook_launch_and_absent_by_fqcn(user: UserSetup, sim_cluster_factory
     stats = json.loads(done.stdout)["stats"]["localhost"]
     assert stats["changed"] == 2 and stats["failures"] == 0, stats
     assert live_tasks(master, "played") == []
+
+
+def test_requirements_yml_with_a_git_source_installs(user: UserSetup, tmp_path) -> None:
+    """The README's git way, with this checkout's committed HEAD as the git source."""
+    head = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=REPO_ROOT, capture_output=True, text=True, check=True
+    ).stdout.strip()
+    requirements = tmp_path / "requirements.yml"
+    requirements.write_text(
+        f"collections:\n  - name: file://{REPO_ROOT}\n    type: git\n    version: {head}\n"
+    )
+    done = user.run(
+        "ansible-galaxy",
+        "collection",
+        "install",
+        "--offline",
+        "-r",
+        str(requirements),
+        "-p",
+        str(tmp_path / "collections"),
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    installed = tmp_path / "collections" / "ansible_collections" / "mesoslab" / "mesos"
+    assert (installed / "plugins" / "modules" / "mesos_task.py").is_file()
+    assert not (installed / ".collections").exists()
+
+
+@pytest.mark.parametrize("role", ["zookeeper", "mesos_master", "mesos_agent", "mesos_common"])
+def test_roles_resolve_by_fqcn_from_the_install(user: UserSetup, role: str) -> None:
+    done = user.run("ansible-doc", "-t", "role", "--json", f"{COLLECTION}.{role}")
+    assert done.returncode == 0, done.stderr
+    assert "main" in json.loads(done.stdout)[f"{COLLECTION}.{role}"]["entry_points"]
+    play = [{"name": "Role by FQCN", "hosts": "localhost", "roles": [f"{COLLECTION}.{role}"]}]
+    (user.workdir / f"{role}.yml").write_text(json.dumps(play))
+    checked = user.run("ansible-playbook", "--syntax-check", f"{role}.yml")
+    assert checked.returncode == 0, checked.stdout + checked.stderr
