@@ -186,10 +186,15 @@ def results_by_name(output: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return found
 
 
+# One run holds about 60 module calls: ~120 s on a quiet 2-core machine, and the 180 s bound of
+# a single ansible run was seen to run out when the machine was busy.
+CASES_RUN_TIMEOUT = 600.0
+
+
 def run_cases(workdir: Path, label: str, cases: list[Case], url: str) -> AnsibleRun:
     """All ``cases`` in one ansible-playbook run against the master at ``url``."""
     book = write_playbook(workdir / f"{label}.json", cases)
-    return playbook(book, extra_vars={"fuzz_master": url})
+    return playbook(book, extra_vars={"fuzz_master": url}, timeout=CASES_RUN_TIMEOUT)
 
 
 def run_halves(workdir: Path, label: str, cases: list[Case], url: str) -> list[AnsibleRun]:
