@@ -27,7 +27,7 @@ TEST_PACKAGES := zookeeper default-jre-headless nginx-light openssl python3-apt 
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: help venv host-deps test-deps lab lab-down lab-status lint test test-unit test-sim test-client \
+.PHONY: help venv host-deps test-deps lab image lab-down lab-status lint test test-unit test-sim test-client \
         test-modules test-conformance test-infra test-roles test-lab test-molecule test-molecule-real \
         verify-ha-lab test-platforms test-e2e test-faults bench collection test-collection test-sanity test-pythons
 
@@ -51,9 +51,13 @@ host-deps: venv
 test-deps: host-deps
 	scripts/install-host-packages $(TEST_PACKAGES)
 
-lab: venv
+lab: venv $(if $(MESOS_DEB),image,)
 	$(BIN)/python -m lab up -i $(INVENTORY)
 	$(BIN)/ansible-playbook -i $(INVENTORY) site.yml $(FLAVOR_ARG)
+
+# The nginx-lab image (images/nginx-lab) as .cache/images/nginx-lab:latest.tar, cached by recipe.
+image: venv host-deps
+	$(BIN)/python -m imagebuild images/nginx-lab --out .cache/images
 
 lab-down: venv
 	$(BIN)/python -m lab down -i $(INVENTORY)
@@ -107,6 +111,7 @@ test-molecule-real: venv
 ifeq ($(REAL_MESOS_DEB),)
 	@echo "molecule real: not run: no Mesos .deb (set MESOS_DEB=<path> or put one in ../shared/mesos/)"
 else
+	$(MAKE) image
 	cd $(CURDIR) && MESOS_DEB=$(REAL_MESOS_DEB) $(BIN)/molecule test -s real
 endif
 

@@ -6,7 +6,7 @@ import ipaddress
 import uuid
 from pathlib import Path
 
-from lab import shell
+from lab import cgroups, shell
 from lab.constants import GATEWAY, SUBNET
 from lab.inventory import LabSpec, MachineSpec
 
@@ -92,6 +92,7 @@ def configure(root: Path, machine: MachineSpec, lab: LabSpec, dns: list[str], pu
     authorized = ssh_dir / "authorized_keys"
     authorized.write_text(pubkey.strip() + "\n")
     authorized.chmod(0o600)
+    cgroups.write_guest_unit(root, machine.cgroups)
 
 
 def host_key_lines(root: Path, address: str) -> str:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from lab import shell
+from lab import cgroups, shell
 from lab.constants import GATEWAY, SUBNET, SUITE, SUITES
 from lab.errors import LabError
 
@@ -25,6 +25,7 @@ class MachineSpec:
     name: str  # <lab_name>-<inventory_hostname>
     host: str  # inventory_hostname, also the machine's host name
     address: str  # in SUBNET
+    cgroups: tuple[str, ...] = ()  # host var lab_cgroups: controllers granted writable
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,14 @@ def specs_from_inventory(data: dict[str, Any], inventory: str) -> LabSpec:
                 f"{inventory}: hosts {owners[address]} and {host} both use address {address}"
             )
         owners[address] = host
-        machines.append(MachineSpec(name=_machine_name(lab_name, host), host=host, address=address))
+        machines.append(
+            MachineSpec(
+                name=_machine_name(lab_name, host),
+                host=host,
+                address=address,
+                cgroups=_host_cgroups(host, variables, inventory),
+            )
+        )
     if not machines:
         raise LabError(f"{inventory}: no host with an ansible_host in {SUBNET}")
     suite = _lab_suite(data, hostvars, hosts, inventory)
@@ -162,6 +170,15 @@ def _host_address(host: str, variables: dict[str, Any], inventory: str) -> str:
     if address in (SUBNET.network_address, SUBNET.broadcast_address, GATEWAY):
         raise LabError(f"{inventory}: host {host}: {address} is reserved (network/gateway)")
     return str(address)
+
+
+def _host_cgroups(host: str, variables: dict[str, Any], inventory: str) -> tuple[str, ...]:
+    raw = variables.get("lab_cgroups") or []
+    if not isinstance(raw, list) or not all(isinstance(item, str) for item in raw):
+        raise LabError(f"{inventory}: host {host}: lab_cgroups must be a list of controller names")
+    controllers = tuple(dict.fromkeys(raw))
+    cgroups.check_names(controllers, f"{inventory}: host {host}")
+    return controllers
 
 
 def _machine_name(lab_name: str, host: str) -> str:

@@ -7,7 +7,7 @@ import signal
 import time
 from pathlib import Path
 
-from lab import aptcache, guest, processes, shell
+from lab import aptcache, cgroups, guest, processes, shell
 from lab.constants import BRIDGE, MACHINE_MARKER
 from lab.detach import spawn_detached
 from lab.errors import LabError
@@ -55,6 +55,7 @@ def nspawn_command(paths: LabPaths, machine: MachineSpec) -> list[str]:
         "--timezone=off",
         f"--bind={paths.apt_archives}:{aptcache.MOUNT}",
         f"--setenv={MACHINE_MARKER}={paths.machine_dir(machine.name)}",
+        *cgroups.prepare(machine.cgroups, machine.name),
     ]
 
 
@@ -177,7 +178,7 @@ def remove_files(paths: LabPaths, name: str) -> list[Path]:
         candidates += list(paths.machines_dir.glob(f".#{name}.lck"))
     if paths.run_dir.exists():
         candidates += [p for p in paths.run_dir.glob(f"{name}.*") if p.name.split(".")[0] == name]
-    removed = []
+    removed = cgroups.remove(name)
     for path in candidates:
         if path.is_dir() and not path.is_symlink():
             refuse_if_mounted(path)

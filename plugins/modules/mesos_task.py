@@ -79,26 +79,42 @@ options:
     type: str
   container:
     description:
-      - Run a Docker image with the Docker containerizer instead of a shell command; the
-        image's own entrypoint and command run. Needs agents started with
+      - Run a Docker image instead of a shell command; the image's own entrypoint and command
+        run, with the task's environment (C($PORT0)...).
+      - With I(type=docker), the Docker containerizer runs it: agents need
         C(--containerizers=docker,mesos) and a Docker engine (the Vagrant path with real Mesos;
         the local lab has no Docker engine).
+      - With I(type=mesos), the Mesos containerizer runs it, no Docker engine needed: agents
+        need C(--image_providers=docker) with the C(filesystem/linux) and C(docker/runtime)
+        isolators (the mesos_agent role's C(mesos_agent_container_images)). Without CNI the
+        container shares the agent's network and listens on the ports taken from the offer.
+        mesos_sim validates such tasks as Mesos does and answers C(TASK_FAILED): it cannot run
+        images.
       - Mutually exclusive with I(command).
     type: dict
     suboptions:
+      type:
+        description: Which containerizer runs the image.
+        type: str
+        choices: [docker, mesos]
+        default: docker
       image:
-        description: Docker image, e.g. C(nginx:1.25-alpine).
+        description:
+          - Docker image, e.g. C(nginx:1.25-alpine). With I(type=mesos) and a local registry
+            (C(--docker_registry=<dir>)), C(name:tag) is the archive C(<dir>/name:tag.tar).
         type: str
         required: true
       network:
-        description: Docker network mode.
+        description:
+          - Network mode. With I(type=docker) any of the choices (default C(bridge)); with
+            I(type=mesos) only C(host), the default.
         type: str
         choices: [bridge, host, user, none]
-        default: bridge
       port_mappings:
         description:
-          - With I(network=bridge), publish container ports on the agent. The I(n)th mapping
-            gets the I(n)th port taken from the offer, so I(ports) must be at least the number
+          - With I(type=docker) and I(network=bridge), publish container ports on the agent.
+            The I(n)th mapping gets the I(n)th port taken from the offer, so I(ports) must be
+            at least the number
             of mappings.
         type: list
         elements: dict
@@ -114,7 +130,9 @@ options:
             choices: [tcp, udp]
             default: tcp
       force_pull_image:
-        description: Pull the image even when the agent has it.
+        description:
+          - Pull the image even when the agent has it (with I(type=mesos), the image's
+            C(cached) flag turned off).
         type: bool
         default: false
   cpus:
@@ -273,6 +291,20 @@ EXAMPLES = r"""
   ansible.builtin.debug:
     msg: "http://{{ nginx.task.hostname }}:{{ nginx.task.ports[0] }}/"
 
+# An image run by the Mesos containerizer (real Mesos, agent with mesos_agent_container_images;
+# the local lab's `make image` builds nginx-lab): the image's entrypoint listens on $PORT0.
+- name: Launch nginx from the nginx-lab image, no Docker engine involved
+  mesoslab.mesos.mesos_task:
+    name: nginx
+    container:
+      type: mesos
+      image: nginx-lab:latest
+    cpus: 0.1
+    mem: 64
+    ports: 1
+    constraints:
+      rack: r2d2
+
 # Docker variant (real Mesos on the Vagrant path, agent with --containerizers=docker,mesos):
 # the official image listens on 80 inside, mapped to a port from the offer.
 - name: Launch the nginx image with the docker containerizer
@@ -398,12 +430,9 @@ FRAMEWORK_OPTIONS = {
 }
 
 CONTAINER_OPTIONS = {
+    "type": {"type": "str", "choices": ["docker", "mesos"], "default": "docker"},
     "image": {"type": "str", "required": True},
-    "network": {
-        "type": "str",
-        "choices": ["bridge", "host", "user", "none"],
-        "default": "bridge",
-    },
+    "network": {"type": "str", "choices": ["bridge", "host", "user", "none"]},
     "port_mappings": {
         "type": "list",
         "elements": "dict",

@@ -10,3 +10,5 @@ CLUSTER = "molreal"
 DAEMON_ARGV = {"master": ["/usr/sbin/mesos-master"], "agent": ["/usr/sbin/mesos-agent"]}
 # inventory/group_vars/all.yml: no systemd slice for executors in an nspawn machine.
 AGENT_BOOLEAN_FLAGS = {"?no-systemd_enable_support": "--no-systemd_enable_support"}
+# inventory/group_vars/all.yml: the agent runs container images; nginx comes from nginx-lab.
+NGINX_FROM_IMAGE = True

@@ -14,7 +14,7 @@ import json
 from .errors import TaskFailure
 from .framework import FrameworkInfo
 from .offers import Constraint, ResourceRequest
-from .taskinfo import command_task, docker_task
+from .taskinfo import command_task, docker_task, mesos_image_task
 
 SPEC_LABEL = "mesos-lab.spec"
 OPERATOR_PREFIXES = ("==", "!=", "<=", ">=", "<", ">", "~")
@@ -48,7 +48,15 @@ TASK_DEFAULTS = {
     "settle": 1.0,
     "timeout": 60.0,
 }
-CONTAINER_DEFAULTS = {"network": "bridge", "port_mappings": [], "force_pull_image": False}
+CONTAINER_DEFAULTS = {
+    "type": "docker",
+    "network": None,
+    "port_mappings": [],
+    "force_pull_image": False,
+}
+#: The network each containerizer uses when none is given (the Mesos containerizer, without
+#: CNI, can only share the agent's).
+DEFAULT_NETWORK = {"docker": "bridge", "mesos": "host"}
 
 
 def task_spec(name, **options):
@@ -67,6 +75,16 @@ def task_spec(name, **options):
             {"protocol": "tcp", **mapping} for mapping in spec["container"]["port_mappings"]
         ]
     return spec
+
+
+def normalise_container(params):
+    """Fill in the container's network from its type (in place), so the fingerprint and the
+    diff show what runs."""
+    container = params.get("container")
+    if container:
+        container.setdefault("type", "docker")
+        if not container.get("network"):
+            container["network"] = DEFAULT_NETWORK.get(container["type"], "bridge")
 
 
 def spec_fingerprint(params):
@@ -118,6 +136,16 @@ def build_task_info(params, task_id, match):
     if not container:
         return command_task(
             match, params["name"], params["command"], task_id=task_id, env=env, labels=labels
+        )
+    if container["type"] == "mesos":
+        return mesos_image_task(
+            match,
+            params["name"],
+            container["image"],
+            task_id=task_id,
+            env=env,
+            cached=not container["force_pull_image"],
+            labels=labels,
         )
     mappings = container["port_mappings"] or []
     info = docker_task(
@@ -237,9 +265,29 @@ def check_constraints(spec):
             )
 
 
+def check_container(params):
+    """The Mesos containerizer without CNI: the agent's network, no port mappings."""
+    container = params.get("container")
+    if not container or container.get("type") != "mesos":
+        return
+    if container.get("network") not in (None, "", "host"):
+        raise TaskFailure(
+            f"container.network={container['network']} needs type=docker: the Mesos "
+            "containerizer (type=mesos) shares the agent's network (host); the task listens "
+            "on the ports taken from the offer ($PORT0...)"
+        )
+    if container.get("port_mappings"):
+        raise TaskFailure(
+            "container.port_mappings needs type=docker: with type=mesos the task shares the "
+            "agent's network and listens on the offered ports ($PORT0...) itself"
+        )
+
+
 def check_task_spec(params):
     """Checks an argument spec cannot express, made before anything is contacted; raises
     TaskFailure naming the option."""
+    check_container(params)
+    normalise_container(params)
     check_numbers(params)
     check_texts(params)
     check_constraints(params["constraints"])

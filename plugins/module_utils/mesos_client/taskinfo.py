@@ -1,7 +1,8 @@
 # Copyright: (c) 2026, mesos-lab maintainers
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""TaskInfo for a command task or a Docker container, built from an :class:`OfferMatch`.
+"""TaskInfo for a command task, a Docker container or a Mesos-containerizer image, built
+from an :class:`OfferMatch`.
 
 The task's resources are exactly the match's (a subset of the offer), and its ports are
 published to the process as ``PORT0..PORTn``, ``PORT`` (= ``PORT0``) and ``PORTS``
@@ -140,6 +141,36 @@ def docker_task(
     if parameters:
         docker["parameters"] = [{"key": k, "value": v} for k, v in parameters.items()]
     task["container"] = {"type": "DOCKER", "docker": docker}
+    task["command"] = _command(command, match.ports, env, (), None)
+    _add_labels(task, labels)
+    return task
+
+
+def mesos_image_task(
+    match: OfferMatch,
+    name: str,
+    image: str,
+    *,
+    command: str | Sequence[str] | None = None,
+    task_id: str | None = None,
+    env: Mapping[str, str] | None = None,
+    cached: bool = True,
+    labels: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """TaskInfo for a Docker image run by the Mesos containerizer (no Docker engine).
+
+    Needs agents with ``--image_providers=docker`` (and the ``filesystem/linux`` and
+    ``docker/runtime`` isolators). Without CNI the container shares the agent's network:
+    the task listens on the ports taken from the offer (``$PORT0``...). With no
+    ``command`` the image's entrypoint runs.
+    """
+    if not image:
+        raise ValueError("an image task needs an image")
+    task = _base(match, name, task_id)
+    task["container"] = {
+        "type": "MESOS",
+        "mesos": {"image": {"type": "DOCKER", "docker": {"name": image}, "cached": cached}},
+    }
     task["command"] = _command(command, match.ports, env, (), None)
     _add_labels(task, labels)
     return task

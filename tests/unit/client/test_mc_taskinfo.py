@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from mesos_client.errors import TaskFailure
 from mesos_client.offers import OfferMatch, ResourceRequest, match_offer
+from mesos_client.task_spec import check_task_spec, task_spec
 from mesos_client.taskinfo import (
     check_resources_subset,
     command_task,
     docker_task,
+    mesos_image_task,
     port_environment,
 )
 from test_mc_offers import seed_offer
@@ -81,6 +84,48 @@ def test_docker_task_maps_container_ports_to_offered_host_ports() -> None:
     ]
     assert task["command"]["shell"] is False and "value" not in task["command"]
     assert env_of(task)["PORT"] == "9000"
+
+
+def test_mesos_image_task_runs_the_image_entrypoint_on_the_offered_ports() -> None:
+    task = mesos_image_task(a_match(ports=1), "nginx", "nginx-lab:latest")
+    assert task["container"] == {
+        "type": "MESOS",
+        "mesos": {
+            "image": {"type": "DOCKER", "docker": {"name": "nginx-lab:latest"}, "cached": True}
+        },
+    }
+    assert task["command"]["shell"] is False and "value" not in task["command"]
+    assert env_of(task)["PORT0"] == "9000"
+    forced = mesos_image_task(a_match(), "n", "x:1", cached=False, command="echo hi")
+    assert forced["container"]["mesos"]["image"]["cached"] is False
+    assert forced["command"]["value"] == "echo hi"
+    with pytest.raises(ValueError, match="image"):
+        mesos_image_task(a_match(), "n", "")
+
+
+@pytest.mark.parametrize(
+    ("container", "message"),
+    [
+        ({"type": "mesos", "image": "x", "network": "bridge"}, "network=bridge needs type=docker"),
+        (
+            {"type": "mesos", "image": "x", "port_mappings": [{"container_port": 80}]},
+            "port_mappings needs type=docker",
+        ),
+    ],
+)
+def test_mesos_containerizer_options_it_cannot_honour(container: dict, message: str) -> None:
+    spec = task_spec("n", container=container, ports=1)
+    with pytest.raises(TaskFailure, match=message):
+        check_task_spec(spec)
+
+
+def test_container_network_defaults_follow_the_containerizer() -> None:
+    mesos = task_spec("n", container={"type": "mesos", "image": "x"})
+    check_task_spec(mesos)
+    assert mesos["container"]["network"] == "host"
+    docker = task_spec("n", container={"image": "x"})
+    check_task_spec(docker)
+    assert docker["container"]["network"] == "bridge" and docker["container"]["type"] == "docker"
 
 
 @pytest.mark.parametrize(
