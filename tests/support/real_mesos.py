@@ -83,6 +83,8 @@ class RealMesosProcess(SimProcess):
     Same interface as SimProcess (url, address, start, stop, kill, state, log_tail).
     """
 
+    KIND = "real Mesos"
+
     health_poll_interval = 0.1
 
     def __init__(self, role: str, flags: dict[str, str | None], log_path: Path, root: Path) -> None:

@@ -51,6 +51,7 @@ class SimProcess:
     ``flags`` maps flag names (without ``--``) to values; ``None`` means a bare boolean flag.
     """
 
+    KIND = "mesos_sim"  # for messages
     health_poll_interval = 0.05
 
     def __init__(self, role: str, flags: dict[str, str | None], log_path: Path) -> None:
@@ -120,7 +121,7 @@ class SimProcess:
         def healthy() -> bool:
             if self.process is None or self.process.poll() is not None:
                 code = None if self.process is None else self.process.returncode
-                raise RuntimeError(f"mesos_sim {self.role} exited with {code}:\n{self.log_tail()}")
+                raise RuntimeError(f"{self.KIND} {self.role} exited with {code}:\n{self.log_tail()}")
             return self.answers_health()
 
         try:

@@ -24,6 +24,7 @@ EXPECTED_FLAGS = {
     "containerizers": "mesos",
     "launcher": "posix",
     "isolation": "posix/cpu,posix/mem",
+    **getattr(scenario, "AGENT_FLAGS", {}),
 }
 # Boolean flags: file name in /etc/mesos-agent/ -> the flag the wrapper makes of it.
 BOOLEAN_FLAGS = scenario.AGENT_BOOLEAN_FLAGS
