@@ -12,6 +12,7 @@ from .. import MESOS_VERSION
 from ..aio import spawn
 from ..ids import new_uuid, new_uuid_b64
 from ..resources import Resources
+from .containerizer import launch_refusal
 from .executor import CommandTask, grace_seconds
 from .master_link import MasterLink
 from .model import AgentTask
@@ -129,14 +130,17 @@ class AgentCore:
             "executor_id": {"value": task.task_id},
             "timestamp": time.time(),
             "uuid": new_uuid_b64(),
-            "container_status": {
-                "container_id": {"value": task.container_id},
-                "network_infos": [{"ip_addresses": [{"protocol": "IPv4", "ip_address": self.ip}]}],
-            },
         }
         runner = task.runner
-        if runner is not None and runner.process is not None:
-            status["container_status"]["executor_pid"] = runner.process.pid
+        if runner is not None:
+            # Only a container that exists has a status (Slave::_statusUpdate): a task that
+            # was never launched, or is unknown, gets none.
+            status["container_status"] = {
+                "container_id": {"value": task.container_id},
+                "network_infos": [{"ip_addresses": [{"protocol": "IPv4", "ip_address": self.ip}]}],
+            }
+            if runner.process is not None:
+                status["container_status"]["executor_pid"] = runner.process.pid
         if message is not None:
             status["message"] = message
         if reason is not None:
@@ -159,13 +163,10 @@ class AgentCore:
             return
         status = self._status(task, state, message, reason, source)
         task.state = state
-        task.statuses.append(
-            {
-                "state": state,
-                "timestamp": status["timestamp"],
-                "container_status": status["container_status"],
-            }
-        )
+        kept = {"state": state, "timestamp": status["timestamp"]}
+        if "container_status" in status:
+            kept["container_status"] = status["container_status"]
+        task.statuses.append(kept)
         self.updates.add(task.framework_id, status)
 
     async def _forward(self, framework_id: str, status: dict, latest_state: str) -> bool:
@@ -228,37 +229,12 @@ class AgentCore:
             sandbox=sandbox,
         )
         self.tasks[task.key] = task
-        container = info.get("container") or {}
-        if container.get("type") == "DOCKER" and "docker" not in self.containerizers:
-            # What real Mesos 1.12's agent sends when no enabled containerizer takes the
-            # task (tests/modules/test_mesos_task.py runs on both).
-            self.report(
-                task,
-                "TASK_FAILED",
-                "Abnormal executor termination: unknown container",
-                "REASON_EXECUTOR_TERMINATED",
-                "SOURCE_AGENT",
-            )
-            return
-        problem = self._launch_problem(info)
-        if problem:
-            self.report(
-                task, "TASK_FAILED", problem, "REASON_CONTAINER_LAUNCH_FAILED", "SOURCE_AGENT"
-            )
+        refusal = launch_refusal(info, self.containerizers)
+        if refusal is not None:
+            self.report(task, refusal.state, refusal.message, refusal.reason, "SOURCE_AGENT")
             return
         task.runner = CommandTask(task, self._environment(task), self._runner_status)
         spawn(task.runner.start(), f"start {task_id}")
-
-    def _launch_problem(self, info: dict) -> str | None:
-        container = info.get("container") or {}
-        if "executor" in info:
-            return (
-                "Failed to launch container: mesos_sim runs command tasks only "
-                "(custom executors are not simulated)"
-            )
-        if container.get("type") == "DOCKER":
-            return "Failed to launch container: mesos_sim does not run Docker containers"
-        return None
 
     def _environment(self, task: AgentTask) -> dict[str, str]:
         env = dict(os.environ)

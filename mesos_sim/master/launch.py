@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Optional
 
 from ..resources import Resources, ResourcesError
+from .container_check import validate_container_info
 from .model import Agent, Framework
 
 NAME_MAX = 255
@@ -119,18 +120,10 @@ def _container(
     task: dict, framework: Framework, agent: Agent, offered: Resources, role: str
 ) -> str | None:
     container = task.get("container")
-    if not container:
+    if container is None:
         return None
-    if container.get("type") == "DOCKER":
-        docker = container.get("docker")
-        if docker is None:
-            return (
-                "Task's `ContainerInfo` is invalid: DockerInfo 'docker' is not set for "
-                "DOCKER typed ContainerInfo"
-            )
-        if any(p.get("key") == "name" for p in docker.get("parameters", [])):
-            return "Task's `ContainerInfo` is invalid: Parameter in DockerInfo must not be 'name'"
-    return None
+    error = validate_container_info(container)
+    return f"Task's `ContainerInfo` is invalid: {error}" if error else None
 
 
 def _executor(

@@ -14,6 +14,7 @@ import requests
 from tests.sim.scheduler import TestScheduler, command_task, launch_call
 from tests.sim.test_spec_table import ROWS, SUBSCRIBE, Row, send_row
 
+from .container_scenario import container_flow
 from .record import Step
 
 TIMEOUT = 10
@@ -282,4 +283,8 @@ def _invalid_role(url: str) -> Step:
     return step
 
 
-SCENARIOS = {"seed flow": seed_flow, "scheduler spec table": spec_rows}
+SCENARIOS = {
+    "seed flow": seed_flow,
+    "scheduler spec table": spec_rows,
+    "container images": container_flow,
+}
