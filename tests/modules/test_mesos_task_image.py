@@ -11,20 +11,15 @@ import re
 
 from .ansible_run import adhoc, ok
 from .cluster_checks import frameworks_named, tasks_named
+from .test_mesos_task import web_args
 
 IMAGE = {"type": "mesos", "image": "nginx-lab:latest"}
 
 
 def image_args(master: str, **extra) -> dict:
-    args = {
-        "name": "img",
-        "container": IMAGE,
-        "ports": 1,
-        "master": master,
-        "timeout": 30,
-        "offer_timeout": 15,
-    }
-    args.update(extra)
+    """test_mesos_task's arguments with the image instead of the command."""
+    args = web_args(master, **{"name": "img", "container": IMAGE, **extra})
+    del args["command"]
     return args
 
 
