@@ -81,15 +81,15 @@ options:
     description:
       - Run a Docker image instead of a shell command; the image's own entrypoint and command
         run, with the task's environment (C($PORT0)...).
-      - With I(type=docker), the Docker containerizer runs it: agents need
+      - With I(type=docker), the Docker containerizer runs it; agents need
         C(--containerizers=docker,mesos) and a Docker engine (the Vagrant path with real Mesos;
         the local lab has no Docker engine).
-      - With I(type=mesos), the Mesos containerizer runs it, no Docker engine needed: agents
+      - With I(type=mesos), the Mesos containerizer runs it, no Docker engine needed; agents
         need C(--image_providers=docker) with the C(filesystem/linux) and C(docker/runtime)
         isolators (the mesos_agent role's C(mesos_agent_container_images)). Without CNI the
         container shares the agent's network and listens on the ports taken from the offer.
-        mesos_sim validates such tasks as Mesos does and answers C(TASK_FAILED): it cannot run
-        images.
+        mesos_sim validates such tasks as Mesos does and answers C(TASK_FAILED), since it
+        cannot run images.
       - Mutually exclusive with I(command).
     type: dict
     suboptions:

@@ -1,4 +1,4 @@
-#!/usr/bin/python3
+#!/usr/bin/env python
 """A copy of libmesos in /usr/local/lib that does not bind-mount /proc/sysrq-trigger.
 
 Mesos's filesystem/linux isolator bind-mounts /proc/sysrq-trigger read-only into every
