@@ -1,5 +1,5 @@
 """What every mesos_* module does around its one job (community.hashi_vault's base-class
-pattern): argument type checks before ansible-core converts anything, the client's presence
+pattern): argument type checks on the arguments as given, the client's presence
 (``requests``; ``kazoo`` for ``zk://`` masters), the shared options (master, tls, ca_path,
 validate_certs, timeout, credentials) turned into a checked ``MasterAccess``, and every
 failure turned into ``fail_json`` with a message, never a traceback.
@@ -12,6 +12,11 @@ A module is its documentation, its argument spec and::
 
 ``client`` is the mesos_client package, None when it cannot be imported: building the
 MesosModule then fails with what to install, so code after it may use ``client``.
+
+Only public ansible-core APIs are used. The module's own AnsibleModule gets its real
+argument_spec and rules (what ansible-test's validate-modules reads, and what validates and
+converts the arguments); the arguments as given, before any conversion, come from a second
+AnsibleModule built after it whose options are all ``raw`` (:class:`_ArgumentsAsGiven`).
 """
 
 from __future__ import annotations
@@ -19,7 +24,8 @@ from __future__ import annotations
 import os
 import traceback
 
-from ansible.module_utils.basic import AnsibleModule, _load_params, missing_required_lib
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.common.validation import check_type_dict
 
 try:
     from ansible_collections.mesoslab.mesos.plugins.module_utils import mesos_client as client
@@ -55,6 +61,35 @@ def _failures():
     return (ModuleFailure, client.TaskFailure) if client else (ModuleFailure,)
 
 
+class _Refused(Exception):
+    """AnsibleModule refused the arguments; raised instead of exiting."""
+
+
+class _ArgumentsAsGiven(AnsibleModule):
+    """The module's arguments as the task gave them, in ``params``: every option is ``raw``,
+    so ansible-core converts, parses and fills in nothing. It never exits (options the module
+    does not have are its own AnsibleModule's to report) and never logs (``no_log``).
+
+    Built only after the module's own AnsibleModule: ansible-test's validate-modules reads the
+    argument_spec of the first one, which must be the real one.
+    """
+
+    def __init__(self, argument_spec):
+        as_given = {
+            # An explicit no_log keeps ansible-core from warning about secret-like names twice.
+            name: {"type": "raw", "no_log": bool(option.get("no_log", False))}
+            for name, option in argument_spec.items()
+        }
+        self.params = None
+        try:
+            super().__init__(argument_spec=as_given, no_log=True, supports_check_mode=True)
+        except _Refused:
+            pass
+
+    def fail_json(self, msg, **kwargs):
+        raise _Refused(msg)
+
+
 class MesosModule(AnsibleModule):
     """An AnsibleModule that knows the options every mesos_* module shares; it fails at once
     when the client cannot be imported or an argument has an unusable type.
@@ -62,6 +97,10 @@ class MesosModule(AnsibleModule):
     ``auth_option`` names the dict option holding ``principal`` and ``secret`` (default: the
     top-level options), and so how a refused-credentials message names them;
     ``session_messages`` explains a lost or refused scheduler session too.
+
+    Failures, in this order: an argument of an unusable type (named; ansible-core would
+    convert it to text, or fail without naming it), then whatever else ansible-core refuses
+    in the arguments (missing, mutually exclusive ...), then a client that cannot be imported.
     """
 
     def __init__(
@@ -71,10 +110,20 @@ class MesosModule(AnsibleModule):
         session_messages=False,
         **rules,
     ):
-        self._problem = None
-        if client is not None:
-            self._problem, argument_spec = client.check_arguments(_load_params(), argument_spec)
-        super().__init__(argument_spec=argument_spec, **rules)
+        self._arguments_checked = False
+        broken = None
+        try:
+            # Refused arguments end in fail_json inside, which checks them first (below).
+            super().__init__(argument_spec=argument_spec, **rules)
+        except TypeError as exc:
+            # ansible-core's own validation breaks on some shapes (a number where a dict of
+            # suboptions belongs) before it can fail: the failure below names the option.
+            if not hasattr(self, "params"):
+                raise
+            broken = f"ansible-core could not validate the arguments: {exc}"
+        if broken:
+            self.fail_json(msg=broken)  # outside the except: no traceback in the result
+        problem = self._argument_problem()
         self._auth_option = auth_option
         self._explain_options = {
             "credential_options": f"{auth_option}.principal and {auth_option}.secret"
@@ -82,13 +131,31 @@ class MesosModule(AnsibleModule):
             else "principal and secret",
             "session_messages": session_messages,
         }
+        if problem:
+            self.fail_json(msg=problem)
         if CLIENT_IMPORT_ERROR is not None:
             self.fail_json(
                 msg=missing_required_lib(CLIENT_IMPORT_ERROR.name or "requests"),
                 exception=CLIENT_IMPORT_TRACE,
             )
-        if self._problem:
-            self.fail_json(msg=self._problem)
+
+    def _argument_problem(self):
+        """What is wrong with the arguments as given that ansible-core would not say, or not
+        by name (None when nothing is); from now on their secrets are no_log values, whatever
+        their shape. Checked once."""
+        if self._arguments_checked or client is None:
+            return None
+        self._arguments_checked = True
+        given = _ArgumentsAsGiven(self.argument_spec).params
+        self.no_log_values.update(client.secret_texts(given, self.argument_spec, check_type_dict))
+        return client.argument_problem(given, self.argument_spec)
+
+    def fail_json(self, msg, **kwargs):
+        """Fail; while AnsibleModule is still validating the arguments, an argument of an
+        unusable type is the message (ansible-core's own would not name it)."""
+        if not self._arguments_checked:
+            msg = self._argument_problem() or msg
+        super().fail_json(msg=msg, **kwargs)
 
     def run(self, action, checks=None):
         """Check, resolve the masters, ``action(access)`` -> the result; exit or fail.

@@ -6,6 +6,7 @@ nothing listens.
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 from pathlib import Path
@@ -14,7 +15,7 @@ import pytest
 
 from tests.support.ports import free_port
 
-from .ansible_run import adhoc
+from .ansible_run import adhoc, fqcn, playbook
 from .etc_overlay import etc_overlay, overlay_unavailable
 
 
@@ -101,6 +102,65 @@ def test_secret_never_appears_in_output() -> None:
     )
     assert run.result.get("failed"), run.describe()
     assert "do-not-print-me" not in run.stdout + run.stderr
+
+
+# Secrets in shapes ansible-core cannot list its no_log values from (it gives up on the whole
+# spec at the first option of the wrong shape): module, args, the option the msg must name.
+MALFORMED_SECRETS = [
+    (
+        "mesos_task",
+        {"name": "web", "command": "true", "framework": [{"principal": "p", "secret": "s3cret-1"}]},
+        "framework",
+    ),
+    (
+        "mesos_task",
+        {"name": "web", "command": "true", "framework": ["junk", {"secret": "s3cret-2"}]},
+        "framework",
+    ),
+    (
+        "mesos_task",
+        {"name": "web", "container": ["x"], "framework": "principal=p secret=s3cret-3"},
+        "container",
+    ),
+    (
+        "mesos_task",
+        {
+            "name": "web",
+            "command": "true",
+            "framework": {"principal": "p", "secret": {"k": "s3cret-4"}},
+        },
+        "framework.secret",
+    ),
+    ("mesos_info", {"principal": "p", "secret": ["s3cret-5"]}, "secret"),
+    (
+        "mesos_offer_info",
+        {"framework": [{"principal": "p", "secret": "s3cret-6"}, 7]},
+        "framework",
+    ),
+]
+
+
+def test_secrets_of_the_wrong_shape_never_appear(tmp_path: Path) -> None:
+    """One playbook run: each task fails naming the option, and no secret is printed, not
+    even in the result's ``invocation`` (which the JSON callback prints)."""
+    tasks = [
+        {
+            "name": f"case {index}",
+            fqcn(module): dict(args, master="http://127.0.0.1:9"),
+            "ignore_errors": True,
+        }
+        for index, (module, args, _) in enumerate(MALFORMED_SECRETS)
+    ]
+    book = tmp_path / "secrets.json"
+    book.write_text(json.dumps([{"hosts": "localhost", "gather_facts": False, "tasks": tasks}]))
+    run = playbook(book)
+    results = run.results()
+    assert len(results) == len(MALFORMED_SECRETS), run.describe()
+    for (module, args, option), result in zip(MALFORMED_SECRETS, results, strict=True):
+        assert result.get("failed"), (module, args, result)
+        assert option in result["msg"], (module, args, result["msg"])
+        assert "invocation" in result, result
+    assert "s3cret" not in run.stdout + run.stderr, run.describe()
 
 
 @pytest.mark.parametrize(

@@ -27,14 +27,14 @@ Public surface:
 * TLS policy (``tls_policy``): :func:`refuse_tls_opt_out` for ``validate_certs=false``.
 * Module options (``access``, ``arguments``): :func:`master_access` turns the shared options
   (master, tls, ca_path, validate_certs, timeout, credentials) into a checked
-  :class:`MasterAccess`; :func:`check_arguments` catches arguments of the wrong type before
-  ansible-core converts them.
+  :class:`MasterAccess`; :func:`argument_problem` catches arguments of the wrong type before
+  ansible-core converts them, :func:`secret_texts` finds their secrets whatever their shape.
 
 Dependencies: ``requests``; ``kazoo`` only for ``zk://`` masters.
 """
 
 from .access import HostFiles, MasterAccess, OptionError, master_access, ssl_enabled
-from .arguments import argument_problem, check_arguments
+from .arguments import argument_problem, secret_texts
 from .describe import attributes_dict, resources_summary
 from .desired_task import DesiredTask
 from .errors import (
@@ -127,7 +127,6 @@ __all__ = [
     "TaskFailure",
     "argument_problem",
     "attributes_dict",
-    "check_arguments",
     "check_task_spec",
     "command_task",
     "copies_of",
@@ -151,6 +150,7 @@ __all__ = [
     "refuse_tls_opt_out",
     "resolve_masters",
     "resources_summary",
+    "secret_texts",
     "ssl_enabled",
     "task_id_prefix",
     "task_spec",

@@ -6,14 +6,18 @@
 ansible-core turns a dict or a list given for a ``type: str`` (or ``path``) option into its
 text (``"{'a': 1}"``) and uses it; and a list given for a ``type: dict`` option with
 suboptions fails with a message that does not name the option. Both are caught here from the
-raw arguments and an ``argument_spec`` (plain data), so nothing here imports Ansible.
+raw arguments and an ``argument_spec`` (plain data), so nothing here imports Ansible; and so
+are the secrets among them, which ansible-core stops listing when one option has the wrong
+shape.
 """
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import Any, Callable
+
+#: Reads a dict given as text (``a=1 b=2`` or JSON), as ansible-core does.
+DictParser = Callable[[str], Mapping[str, Any]]
 
 #: argument_spec types whose values must be scalars (ansible-core converts those to text).
 TEXT_TYPES = frozenset({"str", "path"})
@@ -69,47 +73,75 @@ def _problems(spec: Mapping[str, Any], values: Mapping[str, Any], prefix: str) -
                 yield from _problems(option["options"], item, f"{path}.")
 
 
-def argument_problem(raw: Mapping[str, Any], argument_spec: Mapping[str, Any]) -> str | None:
+def argument_problem(raw: Any, argument_spec: Mapping[str, Any]) -> str | None:
     """The first option in ``raw`` (the module's arguments as given) of an unusable type.
 
     The message names the option (``framework.name must be a string, not a dict``) and
-    never its value, which may be a secret.
+    never its value, which may be a secret. ``raw`` that is not a mapping (no arguments at
+    all) has no problem here; AnsibleModule reports it.
     """
+    if not isinstance(raw, Mapping):
+        return None
     return next(_problems(argument_spec, raw, ""), None)
 
 
-def _tolerate(spec: dict[str, Any], values: Mapping[str, Any]) -> None:
-    """Declare ``raw``, in place, every option of ``spec`` holding a value of the wrong shape."""
+def _texts(value: Any) -> Iterator[str]:
+    """Every text in ``value`` that ansible-core's no_log masking would hide (its own rule:
+    non-empty texts and numbers, at any depth; not booleans or None)."""
+    if isinstance(value, str):
+        if value:
+            yield value
+    elif isinstance(value, Mapping):
+        for item in value.values():
+            yield from _texts(item)
+    elif isinstance(value, (list, tuple, set, frozenset)):
+        for item in value:
+            yield from _texts(item)
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        yield str(value)
+
+
+def _secrets(
+    spec: Mapping[str, Any], values: Mapping[str, Any], parse_text: DictParser | None
+) -> Iterator[str]:
     for name, option in spec.items():
         value = values.get(name)
-        if value is None or not option.get("options"):
+        if value is None:
             continue
-        elements = _elements(option, value, name)
-        if any(_shape_problem(path, item) is not None for path, item in elements):
-            spec[name] = {"type": "raw", "no_log": bool(option.get("no_log", False))}
+        if option.get("no_log"):
+            yield from _texts(value)
             continue
-        for _path, item in elements:
-            if isinstance(item, Mapping):
-                _tolerate(option["options"], item)
+        if not option.get("options"):
+            continue
+        items = value if isinstance(value, (list, tuple)) else [value]
+        for item in items:
+            # Text is a dict when ansible-core can read it as one; otherwise it holds no secret.
+            suboptions = _parsed(item, parse_text) if isinstance(item, str) else item
+            if isinstance(suboptions, Mapping):
+                yield from _secrets(option["options"], suboptions, parse_text)
 
 
-def check_arguments(
-    raw: Mapping[str, Any], argument_spec: Mapping[str, Any]
-) -> tuple[str | None, dict[str, dict[str, Any]]]:
-    """``(problem, spec to build the AnsibleModule with)`` for the raw arguments ``raw``.
+def _parsed(text: str, parse_text: DictParser | None) -> Mapping[str, Any] | None:
+    if parse_text is None:
+        return None
+    try:
+        parsed = parse_text(text)
+    except (TypeError, ValueError):
+        return None
+    return parsed if isinstance(parsed, Mapping) else None
 
-    Without a problem the spec is ``argument_spec`` itself. With one, it is a copy in which
-    every option holding something other than a dict of suboptions is declared ``raw``, so
-    ansible-core accepts it (its own message would not name the option) and the module can
-    fail with the problem.
+
+def secret_texts(
+    raw: Any, argument_spec: Mapping[str, Any], parse_text: DictParser | None = None
+) -> set[str]:
+    """The texts of every ``no_log`` option in ``raw`` (the arguments as given), at any depth
+    and whatever their shape: a list where a dict of suboptions belongs, a dict where a string
+    does. ansible-core gives up listing its no_log values when one option has the wrong shape;
+    these keep the secrets out of the result (its ``invocation``) all the same.
+
+    ``parse_text`` reads a dict given as text (ansible-core's ``check_type_dict``); text it
+    cannot read holds no suboption, so no secret, for ansible-core either.
     """
     if not isinstance(raw, Mapping):
-        # No arguments at all: ansible-test's validate-modules runs main() only to catch the
-        # spec that AnsibleModule gets; AnsibleModule itself reports a real call without any.
-        return None, dict(argument_spec)
-    problem = argument_problem(raw, argument_spec)
-    if problem is None:
-        return None, dict(argument_spec)
-    spec = copy.deepcopy(dict(argument_spec))
-    _tolerate(spec, raw)
-    return problem, spec
+        return set()
+    return set(_secrets(argument_spec, raw, parse_text))
