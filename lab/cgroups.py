@@ -116,4 +116,8 @@ def remove(machine: str, root: Path = ROOT) -> list[Path]:
                 if exc.errno != errno.ENOENT:
                     raise LabError(f"cannot remove cgroup {current}: {exc.strerror}") from exc
         removed.append(directory)
+        try:
+            directory.parent.rmdir()  # mesos-lab/, once no machine has a grant left
+        except OSError:
+            pass
     return removed

@@ -48,6 +48,8 @@ def test_remove_takes_what_the_machine_created_below_its_grant(tmp_path):
     assert removed == [cgroups.grant_dir("freezer", "seed-agent", root)]
     assert not cgroups.grant_dir("freezer", "seed-agent", root).exists()
     assert cgroups.grant_dir("freezer", "seed-master", root).is_dir()  # another machine's
+    cgroups.remove("seed-master", root)
+    assert not (root / "freezer" / cgroups.PARENT).exists()  # the last one takes the parent
 
 
 def test_remove_fails_clearly_when_a_cgroup_cannot_go(tmp_path):
