@@ -121,7 +121,8 @@ class SimProcess:
         def healthy() -> bool:
             if self.process is None or self.process.poll() is not None:
                 code = None if self.process is None else self.process.returncode
-                raise RuntimeError(f"{self.KIND} {self.role} exited with {code}:\n{self.log_tail()}")
+                tail = self.log_tail()
+                raise RuntimeError(f"{self.KIND} {self.role} exited with {code}:\n{tail}")
             return self.answers_health()
 
         try:
