@@ -295,7 +295,7 @@ EXAMPLES = r"""
 # the local lab's `make image` builds nginx-lab): the image's entrypoint listens on $PORT0.
 - name: Launch nginx from the nginx-lab image, no Docker engine involved
   mesoslab.mesos.mesos_task:
-    name: nginx
+    name: nginx-image
     container:
       type: mesos
       image: nginx-lab:latest
