@@ -97,7 +97,7 @@ test-lab: venv
 
 # Every scenario but `real` (below) and the other Debian releases' (test-platforms: a
 # debootstrap of each release and a whole site.yml, ~14 min each, too long for every run).
-PLATFORM_SCENARIOS := trixie
+PLATFORM_SCENARIOS := trixie bullseye
 test-molecule: venv
 	cd $(CURDIR) && $(BIN)/molecule test --all --exclude real $(addprefix --exclude ,$(PLATFORM_SCENARIOS))
 	$(MAKE) test-molecule-real

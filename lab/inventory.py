@@ -26,6 +26,7 @@ class MachineSpec:
     host: str  # inventory_hostname, also the machine's host name
     address: str  # in SUBNET
     cgroups: tuple[str, ...] = ()  # host var lab_cgroups: controllers granted writable
+    suite: str = SUITE  # Debian release (lab_suite: the host's, else all: vars:, else SUITE)
 
 
 @dataclass(frozen=True)
@@ -35,11 +36,14 @@ class LabSpec:
     lab_name: str
     inventory: str  # absolute path
     machines: tuple[MachineSpec, ...]
-    suite: str = SUITE  # Debian release of every machine (inventory var lab_suite)
 
     def machine_names(self) -> list[str]:
         """Names of every machine of this lab, in inventory order."""
         return [machine.name for machine in self.machines]
+
+    def suites(self) -> list[str]:
+        """The Debian releases its machines run, each once, in inventory order."""
+        return list(dict.fromkeys(machine.suite for machine in self.machines))
 
 
 def ansible_inventory_program() -> str:
@@ -88,6 +92,7 @@ def specs_from_inventory(data: dict[str, Any], inventory: str) -> LabSpec:
     hostvars: dict[str, dict[str, Any]] = data.get("_meta", {}).get("hostvars", {})
     hosts = _all_hosts(data, hostvars)
     lab_name = _lab_name(data, hostvars, hosts, inventory)
+    lab_suite = data.get("all", {}).get("vars", {}).get("lab_suite") or SUITE
     machines: list[MachineSpec] = []
     owners: dict[str, str] = {}
     for host in hosts:
@@ -106,12 +111,12 @@ def specs_from_inventory(data: dict[str, Any], inventory: str) -> LabSpec:
                 host=host,
                 address=address,
                 cgroups=_host_cgroups(host, variables, inventory),
+                suite=_host_suite(host, variables, lab_suite, inventory),
             )
         )
     if not machines:
         raise LabError(f"{inventory}: no host with an ansible_host in {SUBNET}")
-    suite = _lab_suite(data, hostvars, hosts, inventory)
-    return LabSpec(lab_name=lab_name, inventory=inventory, machines=tuple(machines), suite=suite)
+    return LabSpec(lab_name=lab_name, inventory=inventory, machines=tuple(machines))
 
 
 def _all_hosts(data: dict[str, Any], hostvars: dict[str, Any]) -> list[str]:
@@ -137,12 +142,12 @@ def _lab_value(
     return values.pop() if values else None
 
 
-def _lab_suite(
-    data: dict[str, Any], hostvars: dict[str, Any], hosts: list[str], inventory: str
-) -> str:
-    suite = _lab_value("lab_suite", data, hostvars, hosts, inventory) or SUITE
+def _host_suite(host: str, variables: dict[str, Any], default: str, inventory: str) -> str:
+    suite = str(variables.get("lab_suite") or default)
     if suite not in SUITES:
-        raise LabError(f"{inventory}: lab_suite {suite!r} is not one of {', '.join(SUITES)}")
+        raise LabError(
+            f"{inventory}: host {host}: lab_suite {suite!r} is not one of {', '.join(SUITES)}"
+        )
     return suite
 
 

@@ -31,7 +31,7 @@ def prepare(
         refuse_if_mounted(stale)
         shell.run(["rm", "-rf", "--one-file-system", str(stale)], timeout=300)
     partial = paths.machines_dir / f".{machine.name}.partial-{os.getpid()}"
-    base = paths.base_dir_for(lab.suite)
+    base = paths.base_dir_for(machine.suite)
     shell.run(["cp", "-a", "--reflink=auto", str(base), str(partial)], timeout=600)
     guest.configure(partial, machine, lab, dns, pubkey)
     aptcache.prepare(paths.apt_archives, partial, machine.name)

@@ -79,7 +79,8 @@ def _up_locked(paths: LabPaths, lab: LabSpec, progress: Progress) -> int:
     )
     if problems:
         raise LabError("; ".join(problems))
-    _ensure_base(paths, lab.suite, progress)
+    for suite in lab.suites():
+        _ensure_base(paths, suite, progress)
     pubkey = ensure_key(paths.ssh_key)
     with progress.step("network"):
         created = network.ensure_network(paths.network_record)

@@ -74,7 +74,10 @@ def ok(run: AnsibleRun) -> dict[str, Any]:
 
 def ansible_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     """Environment for the CLIs: the project's ansible.cfg, JSON output, no stray MESOS_MASTER."""
-    env = {k: v for k, v in os.environ.items() if k != "MESOS_MASTER"}
+    # Only the JSON on stdout: no callbacks enabled from outside (molecule's profile_tasks
+    # prints its recap after the JSON).
+    dropped = {"MESOS_MASTER", "ANSIBLE_CALLBACKS_ENABLED"}
+    env = {k: v for k, v in os.environ.items() if k not in dropped}
     env.update(
         {
             "ANSIBLE_CONFIG": str(REPO_ROOT / "ansible.cfg"),

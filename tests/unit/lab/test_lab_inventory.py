@@ -115,19 +115,35 @@ def test_unparsable_inventory_file_is_a_clear_error(tmp_path):
 
 def test_lab_suite_defaults_to_bookworm_and_is_read_from_all_vars():
     hosts = {"m": {"lab_name": "x", "ansible_host": "192.168.33.70"}}
-    assert specs_from_inventory(inventory_json(hosts), "/inv").suite == "bookworm"
+    assert specs_from_inventory(inventory_json(hosts), "/inv").machines[0].suite == "bookworm"
     data = inventory_json(hosts, {"all": {"vars": {"lab_suite": "trixie"}}})
-    assert specs_from_inventory(data, "/inv").suite == "trixie"
+    assert specs_from_inventory(data, "/inv").machines[0].suite == "trixie"
 
 
-@pytest.mark.parametrize(
-    ("suites", "message"),
-    [(["sid", "sid"], "lab_suite 'sid' is not one of"), (["trixie", "bullseye"], "disagree")],
-)
-def test_unknown_or_mixed_lab_suites_are_rejected(suites, message):
+def test_a_host_lab_suite_overrides_the_lab_default_and_each_suite_is_listed_once():
     hosts = {
-        f"m{index}": {"lab_name": "x", "ansible_host": f"192.168.33.7{index}", "lab_suite": suite}
-        for index, suite in enumerate(suites)
+        "old": {"lab_name": "x", "ansible_host": "192.168.33.70", "lab_suite": "bullseye"},
+        "new1": {"lab_name": "x", "ansible_host": "192.168.33.71"},
+        "new2": {"lab_name": "x", "ansible_host": "192.168.33.72"},
     }
-    with pytest.raises(LabError, match=message):
-        specs_from_inventory(inventory_json(hosts), "/inv")
+    lab = specs_from_inventory(
+        inventory_json(hosts, {"all": {"vars": {"lab_suite": "trixie"}}}), "/i"
+    )
+    assert {m.host: m.suite for m in lab.machines} == {
+        "old": "bullseye",
+        "new1": "trixie",
+        "new2": "trixie",
+    }
+    assert lab.suites() == ["bullseye", "trixie"]
+
+
+@pytest.mark.parametrize("where", ["host", "all"])
+def test_an_unknown_lab_suite_is_rejected(where):
+    hosts = {"m0": {"lab_name": "x", "ansible_host": "192.168.33.70"}}
+    groups = {}
+    if where == "host":
+        hosts["m0"]["lab_suite"] = "sid"
+    else:
+        groups = {"all": {"vars": {"lab_suite": "sid"}}}
+    with pytest.raises(LabError, match="host m0: lab_suite 'sid' is not one of"):
+        specs_from_inventory(inventory_json(hosts, groups), "/inv")
