@@ -1,7 +1,8 @@
 """`python -m bench`: run every bench_*.py module and write bench/results.{md,json}.
 
 A row is a dict with at least ``name``, ``value`` and ``unit``; rows that compare two
-figures measured side by side in the same run also carry ``baseline`` and ``ratio``.
+figures measured side by side in the same run also carry ``baseline`` and ``ratio``. Modules
+that measure mesos_sim measure real Mesos in the same run too (bench/real.py).
 """
 
 from __future__ import annotations
@@ -29,6 +30,9 @@ def render_markdown(results: dict) -> str:
         "",
         f"Measured {results['date']} on {results['machine']} (Python {results['python']}).",
         "Ratios compare two figures measured side by side in the same run.",
+        "Rows named `real Mesos ...` were measured against real Apache Mesos on loopback and",
+        "follow their mesos_sim row; in bench_sim and bench_failover their baseline is the",
+        "mesos_sim figure (ratio real/sim), in bench_modules `ansible -m ping`.",
         "",
         "| suite | measurement | value | unit | baseline | ratio |",
         "|---|---|---|---|---|---|",

@@ -1,6 +1,7 @@
-"""Failover time to a new leading master, on loopback with a real ZooKeeper.
+"""Failover time to a new leading master, on loopback with a real ZooKeeper: mesos_sim and
+real Mesos side by side in the same run.
 
-Three mesos_sim masters (quorum 2) elect through a real ZooKeeper; one agent; a framework
+Three masters (quorum 2) elect through a real ZooKeeper; one agent; a framework
 (the project's SchedulerSession, masters given as ``zk://``) is subscribed. Each round stops
 the leader and measures, from the moment the signal is sent:
 
@@ -11,6 +12,11 @@ A clean stop (SIGTERM, what ``systemctl stop`` sends) closes the leader's ZooKee
 once; a crash (SIGKILL) leaves the znode until ZooKeeper expires the session, so that row is
 bounded below by ``--zk_session_timeout`` (``ZK_SESSION_TIMEOUT`` here, Mesos's default 10 s).
 The stopped master is restarted before the next round. Medians of ROUNDS rounds each.
+
+The same rounds run first on mesos_sim masters, then on real Mesos masters
+(tests/support/real_mesos.py: ``--registry=replicated_log``, a work_dir each, the log
+replicas finding each other through ZooKeeper); each real row (``real Mesos 1.12: ...``)
+follows its sim row, with the sim figure as its baseline.
 """
 
 from __future__ import annotations
@@ -22,13 +28,18 @@ import time
 from mesos_client.framework import FrameworkInfo
 from mesos_client.scheduler import SchedulerSession
 
+from tests.support.real_mesos import RealMesosCluster
 from tests.support.sim import SimCluster, http_get_json
 from tests.support.zookeeper import ZooKeeperServer
+
+from .real import named_real, real_rows_or_reason, side_by_side
 
 ROUNDS = 5
 ZK_SESSION_TIMEOUT = "10secs"
 POLL = 0.05
 ROUND_LIMIT = 60.0
+MASTERS = 3
+MASTER_FLAGS: dict[str, str | None] = {"quorum": "2", "zk_session_timeout": ZK_SESSION_TIMEOUT}
 STOPS = (("clean stop (SIGTERM)", signal.SIGTERM), ("crash (SIGKILL)", signal.SIGKILL))
 
 
@@ -72,29 +83,53 @@ def _rows(label: str, rounds: list[tuple[float, float]]) -> list[dict]:
     ]
 
 
-def run() -> list[dict]:
+def _failover_rows(cluster: SimCluster, zookeeper: ZooKeeperServer) -> list[dict]:
+    """Start ``cluster``, subscribe a framework through ZooKeeper, run every round, stop all."""
     rows: list[dict] = []
+    with cluster:
+        cluster.wait_for_agents(timeout=60)
+        framework = FrameworkInfo(user="root", name="bench-failover", failover_timeout=300)
+        session = SchedulerSession(
+            zookeeper.url("/mesos"), framework, heartbeat_misses=3, reconnect_timeout=60
+        )
+        try:
+            session.subscribe(timeout=30)
+            for label, sig in STOPS:
+                rounds = [_one_round(cluster, session, sig) for _ in range(ROUNDS)]
+                rows.extend(_rows(label, rounds))
+        finally:
+            session.close(teardown=True)
+    return rows
+
+
+def sim_rows() -> list[dict]:
+    """Three mesos_sim masters and one agent."""
     with ZooKeeperServer() as zookeeper:
-        master_flags = {"quorum": "2", "zk_session_timeout": ZK_SESSION_TIMEOUT}
-        with SimCluster(
-            masters=3, agents=1, zookeeper=zookeeper, master_flags=master_flags
-        ) as cluster:
-            cluster.wait_for_agents()
-            framework = FrameworkInfo(user="root", name="bench-failover", failover_timeout=300)
-            session = SchedulerSession(
-                zookeeper.url("/mesos"), framework, heartbeat_misses=3, reconnect_timeout=60
-            )
-            try:
-                session.subscribe(timeout=30)
-                for label, sig in STOPS:
-                    rounds = [_one_round(cluster, session, sig) for _ in range(ROUNDS)]
-                    rows.extend(_rows(label, rounds))
-            finally:
-                session.close(teardown=True)
+        cluster = SimCluster(
+            masters=MASTERS, agents=1, zookeeper=zookeeper, master_flags=MASTER_FLAGS
+        )
+        return _failover_rows(cluster, zookeeper)
+
+
+def real_rows() -> list[dict]:
+    """Three real Mesos masters (replicated log) and one agent."""
+    with ZooKeeperServer() as zookeeper:
+        cluster = RealMesosCluster(
+            masters=MASTERS, agents=1, zookeeper=zookeeper, master_flags=MASTER_FLAGS
+        )
+        return named_real(_failover_rows(cluster, zookeeper))
+
+
+def run() -> list[dict]:
+    """mesos_sim rows, each followed by its real Mesos row, then a note on the setup."""
+    try:
+        rows = side_by_side(sim_rows(), real_rows_or_reason(real_rows))
+    except AssertionError as exc:  # the test helpers' "did not happen in time"
+        raise RuntimeError(str(exc)) from None
     rows.append(
         {
-            "name": f"(3 masters, quorum 2, zk_session_timeout {ZK_SESSION_TIMEOUT}, "
-            f"medians of {ROUNDS})",
+            "name": f"({MASTERS} masters, quorum 2, zk_session_timeout {ZK_SESSION_TIMEOUT}, "
+            f"medians of {ROUNDS}; real Mesos: registry replicated_log)",
             "value": "-",
             "unit": "-",
         }

@@ -2,6 +2,10 @@
 
 Both are real `ansible` runs against the same host, so the controller's overhead is the same:
 * always: localhost, with mesos_task talking to a local mesos_sim master and agent on loopback;
+* always, in the same run: localhost against a local real Mesos master and agent on loopback
+  (tests/support/real_mesos.py; the task runs under real Mesos's command executor, so launch
+  takes longer); each real row follows its sim row; without a Mesos package here, one row
+  says why the real rows were not run;
 * when the seed lab (`make lab`, inventories/local) is running: the master machine over SSH,
   with mesos_task finding the masters through /etc/mesos/zk there; plus the wall time of an
   idempotent `ansible-playbook site.yml` rerun (and its changed count, which should be 0).
@@ -20,7 +24,10 @@ from collections.abc import Callable
 
 from tests.modules.ansible_run import REPO_ROOT, AnsibleRun, adhoc, playbook
 from tests.modules.sim_setup import agent_resources
+from tests.support.real_mesos import RealMesosCluster
 from tests.support.sim import SimCluster
+
+from .real import real_label, real_rows_or_reason, side_by_side
 
 RUNS = 7
 TARGET_RATIO = 1.5
@@ -75,15 +82,26 @@ def _summary(where: str, rounds: list[tuple]) -> list[dict]:
     ]
 
 
-def local_rows() -> list[dict]:
-    """localhost against mesos_sim on loopback."""
-    with SimCluster(resources=agent_resources()) as cluster:
-        cluster.wait_for_agents()
+def _localhost_rows(cluster: SimCluster, where: str) -> list[dict]:
+    """Rounds of ansible runs on localhost against ``cluster`` (started and stopped here)."""
+    with cluster:
+        cluster.wait_for_agents(timeout=60)
 
         def do(module: str, args: dict | None) -> float:
             return _checked(adhoc(module, args), f"ansible localhost -m {module}", "localhost")
 
-        return _summary("localhost + local mesos_sim", _rounds(do, cluster.leader_url()))
+        return _summary(where, _rounds(do, cluster.leader_url()))
+
+
+def local_rows() -> list[dict]:
+    """localhost against mesos_sim on loopback."""
+    return _localhost_rows(SimCluster(resources=agent_resources()), "localhost + local mesos_sim")
+
+
+def local_real_rows() -> list[dict]:
+    """localhost against real Mesos on loopback."""
+    cluster = RealMesosCluster(resources=agent_resources())
+    return _localhost_rows(cluster, f"localhost + local {real_label()}")
 
 
 def lab_is_up() -> bool:
@@ -136,8 +154,9 @@ def lab_rows() -> list[dict]:
 
 
 def run() -> list[dict]:
-    """Median wall times (s) and ratios to ping; lab rows only when the seed lab is up."""
-    rows = local_rows()
+    """Median wall times (s) and ratios to ping, mesos_sim and real Mesos side by side; lab
+    rows only when the seed lab is up."""
+    rows = side_by_side(local_rows(), real_rows_or_reason(local_real_rows), baseline_sim=False)
     if lab_is_up():
         rows += lab_rows()
     else:

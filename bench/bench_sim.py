@@ -1,5 +1,13 @@
-"""mesos_sim benchmarks: 200 tasks launched in one ACCEPT (offer -> all RUNNING), events per
-second on one scheduler stream, and master memory per subscribed framework.
+"""mesos_sim and real Mesos side by side: 200 tasks launched in one ACCEPT (offer -> all
+RUNNING), events per second on one scheduler stream (UPDATEs answering explicit RECONCILE
+calls), and master memory per subscribed framework.
+
+Each figure is measured on a mesos_sim master and agent, then on a real Mesos master and agent
+(tests/support/real_mesos.py: posix launcher, every task a command executor running
+``sleep``) in the same run; each real row (``real Mesos 1.12: ...``) follows its sim row, with
+the sim figure as its baseline. Real Mesos launches REAL_TASKS tasks (named in the row). After
+the launch the framework is torn down (its tasks killed) and stopping the cluster kills any
+process left in the agent's work directory.
 
 ``python -m bench.bench_sim`` prints the rows; ``python -m bench`` collects them.
 """
@@ -15,9 +23,15 @@ import requests
 
 from tests.sim.rawhttp import RawResponse, post_request, subscribe_body
 from tests.sim.scheduler import TestScheduler, command_task, launch_call
-from tests.support.sim import SimCluster
+from tests.support.real_mesos import RealMesosCluster
+from tests.support.sim import SimCluster, http_get_json
+from tests.support.wait import wait_until
+
+from .real import named_real, real_rows_or_reason, side_by_side
 
 TASKS = 200
+REAL_TASKS = 200  # each one a mesos-executor, a shell and a sleep on this machine
+LAUNCH_LIMIT = 180.0
 EVENTS = 20000
 BATCH = 5000  # one RECONCILE; each batch must stay below --sim_stream_queue_size
 FRAMEWORKS = 300
@@ -30,12 +44,22 @@ def _rss_kib(pid: int) -> int:
     raise RuntimeError(f"no VmRSS for pid {pid}")
 
 
-def _launch_200(cluster: SimCluster) -> list[dict]:
+def _wait_agent_idle(cluster: SimCluster, timeout: float = 120.0) -> None:
+    """Wait until the agent lists no framework (every executor of the torn down one gone)."""
+
+    def idle() -> bool:
+        return not http_get_json(cluster.agent_url() + "/slave(1)/state")["frameworks"]
+
+    wait_until(idle, timeout, 0.5, "the agent to have no framework left after TEARDOWN")
+
+
+def _launch(cluster: SimCluster, count: int) -> list[dict]:
+    """``count`` tasks in one ACCEPT: time to its answer, to all RUNNING; then TEARDOWN."""
     scheduler = TestScheduler(cluster.leader_url())
     try:
         offer = scheduler.next_event("OFFERS", timeout=30)["offers"]["offers"][0]
         tasks = [
-            command_task(offer, f"t{i:03d}", "sleep 120", cpus=0.01, mem=1) for i in range(TASKS)
+            command_task(offer, f"t{i:03d}", "sleep 120", cpus=0.01, mem=1) for i in range(count)
         ]
         started = time.monotonic()
         answer = scheduler.call(launch_call(offer, tasks))
@@ -43,9 +67,11 @@ def _launch_200(cluster: SimCluster) -> list[dict]:
             raise RuntimeError(f"ACCEPT answered {answer.status_code}: {answer.text}")
         accepted = time.monotonic()
         running: set[str] = set()
-        while len(running) < TASKS:
-            if time.monotonic() - started > 120:
-                raise RuntimeError(f"only {len(running)} of {TASKS} tasks RUNNING in 120 s")
+        while len(running) < count:
+            if time.monotonic() - started > LAUNCH_LIMIT:
+                raise RuntimeError(
+                    f"only {len(running)} of {count} tasks RUNNING in {LAUNCH_LIMIT:g} s"
+                )
             status = scheduler.next_event("UPDATE", timeout=60)["update"]["status"]
             if "uuid" in status:
                 scheduler.acknowledge(status)
@@ -57,18 +83,19 @@ def _launch_200(cluster: SimCluster) -> list[dict]:
         scheduler.call({"type": "TEARDOWN"})
     finally:
         scheduler.close()
+    _wait_agent_idle(cluster)
     return [
         {
-            "name": f"{TASKS} tasks in one ACCEPT: ACCEPT answered",
+            "name": f"{count} tasks in one ACCEPT: ACCEPT answered",
             "value": round((accepted - started) * 1000, 1),
             "unit": "ms",
         },
         {
-            "name": f"{TASKS} tasks in one ACCEPT: all RUNNING",
+            "name": f"{count} tasks in one ACCEPT: all RUNNING",
             "value": round(elapsed, 2),
             "unit": "s",
         },
-        {"name": "launch throughput", "value": round(TASKS / elapsed, 1), "unit": "tasks/s"},
+        {"name": "launch throughput", "value": round(count / elapsed, 1), "unit": "tasks/s"},
     ]
 
 
@@ -167,19 +194,38 @@ def _memory_per_framework(cluster: SimCluster) -> list[dict]:
     ]
 
 
+def _measure(cluster: SimCluster, tasks: int) -> list[dict]:
+    cluster.wait_for_agents(timeout=60)
+    rows = _launch(cluster, tasks)
+    rows += _events_per_second(cluster)
+    rows += _memory_per_framework(cluster)
+    return rows
+
+
+def sim_rows() -> list[dict]:
+    """A mesos_sim master and agent."""
+    with SimCluster(
+        resources=f"cpus:{TASKS};mem:{TASKS * 64}", heartbeat_interval=5.0, offer_interval=0.2
+    ) as cluster:
+        return _measure(cluster, TASKS)
+
+
+def real_rows() -> list[dict]:
+    """A real Mesos master and agent (posix launcher; tasks run as command executors)."""
+    with RealMesosCluster(
+        resources=f"cpus:{REAL_TASKS};mem:{REAL_TASKS * 64}", offer_interval=0.2
+    ) as cluster:
+        return named_real(_measure(cluster, REAL_TASKS))
+
+
 def run() -> list[dict]:
-    """Start a master and an agent, measure, stop them; rows of name/value/unit."""
+    """Measure on mesos_sim, then on real Mesos; rows of name/value/unit, side by side."""
     try:
-        with SimCluster(
-            resources=f"cpus:{TASKS};mem:{TASKS * 64}", heartbeat_interval=5.0, offer_interval=0.2
-        ) as cluster:
-            cluster.wait_for_agents()
-            rows = _launch_200(cluster)
-            rows += _events_per_second(cluster)
-            rows += _memory_per_framework(cluster)
+        sim = sim_rows()
+        real = real_rows_or_reason(real_rows)
     except AssertionError as exc:  # the test helpers' "did not happen in time"
         raise RuntimeError(str(exc)) from None
-    return rows
+    return side_by_side(sim, real)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""Leader handling against several mesos_sim masters electing through a real ZooKeeper."""
+"""Leader handling against several masters electing through a real ZooKeeper (mesos_sim, and
+real Mesos for a leader crash)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from client_helpers import raw_post
 from mesos_client import OperatorClient
 from mesos_client.leader import ZooKeeperLeaderLocator
 
+from tests.support.mesos_fixtures import real_mesos_or_skip
+from tests.support.real_mesos import RealMesosCluster
 from tests.support.sim import SimCluster
 from tests.support.wait import wait_until
 
@@ -100,5 +103,30 @@ def test_subscribe_while_the_master_is_still_starting_and_electing(
         cluster.masters[0].start(wait=False)
         subscription = session.subscribe(timeout=30)
         assert subscription.leader_url == cluster.masters[0].url
+    finally:
+        cluster.stop()
+
+
+def test_real_masters_elect_a_new_leader_and_the_framework_resubscribes(
+    zookeeper_server, session_factory
+):
+    """Three real Mesos masters (replicated log, quorum 2): the leader crashes, another is
+    elected once ZooKeeper expires its session, and the session follows it."""
+    real_mesos_or_skip()
+    cluster = RealMesosCluster(masters=3, zookeeper=zookeeper_server).start()
+    try:
+        cluster.wait_for_agents(timeout=60)
+        session = session_factory(zookeeper_server.url("/mesos"), reconnect_timeout=60)
+        first = session.subscribe(timeout=30)
+        old_leader = cluster.leader_index(timeout=30)
+        cluster.stop_master(old_leader, signal.SIGKILL)
+        new_leader_url = cluster.leader_url(timeout=60)
+        assert new_leader_url != cluster.masters[old_leader].url
+        wait_until(lambda: session.subscriptions >= 2, 60, 0.1, "re-subscription to the new leader")
+        assert session.subscription.framework_id == first.framework_id
+        assert session.subscription.leader_url == new_leader_url
+    except BaseException:
+        print(cluster.logs())
+        raise
     finally:
         cluster.stop()

@@ -29,6 +29,11 @@
     ``master/elected`` (non-leaders redirect /master/state, like Mesos).
     ``SEED_ATTRIBUTES = "rack:r2d2;pod:demo,dev"``; ``REPO_ROOT``.
     ``http_get_json(url)``, ``http_status(url)``: stdlib HTTP helpers.
+``tests.support.real_mesos``
+    ``RealMesosCluster(agents=1, *, masters=1, zookeeper=None, ...)``: real Mesos (the
+    project's .deb, unpacked) with SimCluster's interface; several masters need a
+    ZooKeeperServer (``--zk``, ``--quorum`` a majority, ``--registry=replicated_log``).
+    ``why_not_available() -> str | None``.
 ``tests.support.fixtures``
     pytest fixtures ``zookeeper_server``, ``sim_cluster_factory`` (``make(**SimCluster kwargs)``,
     started, stopped at teardown, logs printed on failure), ``sim_cluster`` (1 master + 1 agent

@@ -3,9 +3,10 @@
 The package is found as ``MESOS_DEB`` or ``../shared/mesos/*.deb`` beside the repository,
 unpacked once with ``dpkg-deb -x`` into ``$MESOS_LAB_CACHE/real-mesos/<sha256>/`` and run from
 there with ``LD_LIBRARY_PATH`` pointing at its ``usr/lib`` (``make test-deps`` installs its
-runtime ``Depends:``). Masters use ``--registry=in_memory``; agents the posix launcher and
-isolators, the seed's attributes, and run and fetch directories of their own under the
-cluster's temp directory, so several sessions can run side by side.
+runtime ``Depends:``). One master uses ``--registry=in_memory``; several masters (with a
+ZooKeeperServer) elect through ZooKeeper and share a ``--registry=replicated_log``. Agents use
+the posix launcher and isolators, the seed's attributes, and run and fetch directories of
+their own under the cluster's temp directory, so several sessions can run side by side.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from pathlib import Path
 
 from .ports import LOOPBACK, agent_resources
 from .sim import REPO_ROOT, SEED_ATTRIBUTES, STOP_TIMEOUT, SimCluster, SimProcess
+from .zookeeper import ZooKeeperServer
 
 DEFAULT_CACHE = "/var/cache/mesos-lab"
 # Real Mesos sends scheduler heartbeats every 15 s (DEFAULT_HEARTBEAT_INTERVAL, no flag).
@@ -142,10 +144,14 @@ def kill_processes_under(directory: Path) -> list[int]:
 
 
 class RealMesosCluster(SimCluster):
-    """One real master and M real agents on loopback (same interface as SimCluster).
+    """N real masters and M real agents on loopback (same interface as SimCluster).
 
-    ``master_flags``/``agent_flags`` add or override flags. One master only: the tests that
-    need several masters and ZooKeeper run on the simulator or the lab.
+    One master (the default) uses ``--registry=in_memory`` and agents ``--master=IP:PORT``.
+    Several masters need ``zookeeper`` (a started ZooKeeperServer), as in SimCluster: each
+    master gets a work_dir of its own, ``--zk=zk://.../mesos``, ``--quorum`` a majority of
+    them and ``--registry=replicated_log`` (the log replicas find each other through
+    ZooKeeper); agents get ``--master=zk://.../mesos``. ``master_flags``/``agent_flags`` add
+    or override flags.
     """
 
     kind = "real"
@@ -157,6 +163,8 @@ class RealMesosCluster(SimCluster):
         self,
         agents: int = 1,
         *,
+        masters: int = 1,
+        zookeeper: ZooKeeperServer | None = None,
         attributes: str | None = SEED_ATTRIBUTES,
         resources: str | None = None,
         offer_interval: float = 0.2,
@@ -164,44 +172,75 @@ class RealMesosCluster(SimCluster):
         agent_flags: dict[str, str | None] | None = None,
         base_dir: Path | None = None,
     ) -> None:
+        if masters > 1 and zookeeper is None:
+            raise ValueError("more than one master needs a ZooKeeper server")
         self.root = unpacked_root()
         self._own_dir = base_dir is None
         self.base_dir = Path(base_dir or tempfile.mkdtemp(prefix="mesos-real-"))
-        self.zookeeper = None
+        self.zookeeper = zookeeper
         self.offer_interval = offer_interval
+        self.masters = [
+            RealMesosProcess(
+                "master",
+                {**self._master_flags(index, masters), **(master_flags or {})},
+                self.base_dir / f"master{index}.log",
+                self.root,
+            )
+            for index in range(masters)
+        ]
+        master_ref = zookeeper.url("/mesos") if zookeeper else self.masters[0].address
+        self.agents = [
+            RealMesosProcess(
+                "agent",
+                {
+                    **self._agent_flags(index, master_ref, attributes, resources),
+                    **(agent_flags or {}),
+                },
+                self.base_dir / f"agent{index}.log",
+                self.root,
+            )
+            for index in range(agents)
+        ]
+
+    def _master_flags(self, index: int, masters: int) -> dict[str, str | None]:
         flags: dict[str, str | None] = {
-            "work_dir": str(self.base_dir / "master0"),
+            "work_dir": str(self.base_dir / f"master{index}"),
             "registry": "in_memory",
-            "allocation_interval": f"{int(offer_interval * 1000)}ms",
+            "allocation_interval": f"{int(self.offer_interval * 1000)}ms",
             "webui_dir": str(self.root / "usr" / "share" / "mesos" / "webui"),
         }
-        flags.update(master_flags or {})
-        self.masters = [RealMesosProcess("master", flags, self.base_dir / "master0.log", self.root)]
-        self.agents = []
-        for index in range(agents):
-            work = self.base_dir / f"agent{index}"
-            agent: dict[str, str | None] = {
-                "master": self.masters[0].address,
-                "work_dir": str(work),
-                "runtime_dir": str(self.base_dir / f"agent{index}-run"),
-                "fetcher_cache_dir": str(self.base_dir / f"agent{index}-fetch"),
-                "launcher": "posix",
-                "isolation": "posix/cpu,posix/mem",
-                "no-systemd_enable_support": None,
-                "launcher_dir": str(self.root / "usr" / "libexec" / "mesos"),
-                "resources": resources or agent_resources(),
-                "executor_registration_timeout": "1mins",
-                # Executors and their tasks see only these (the package's libmesos, no RPATH).
-                "executor_environment_variables": json.dumps(
-                    {"LD_LIBRARY_PATH": str(self.root / "usr" / "lib"), "PATH": TASK_PATH}
-                ),
-            }
-            if attributes:
-                agent["attributes"] = attributes
-            agent.update(agent_flags or {})
-            self.agents.append(
-                RealMesosProcess("agent", agent, self.base_dir / f"agent{index}.log", self.root)
+        if self.zookeeper is not None:
+            flags.update(
+                {
+                    "zk": self.zookeeper.url("/mesos"),
+                    "quorum": str(masters // 2 + 1),
+                    "registry": "replicated_log",
+                }
             )
+        return flags
+
+    def _agent_flags(
+        self, index: int, master_ref: str, attributes: str | None, resources: str | None
+    ) -> dict[str, str | None]:
+        flags: dict[str, str | None] = {
+            "master": master_ref,
+            "work_dir": str(self.base_dir / f"agent{index}"),
+            "runtime_dir": str(self.base_dir / f"agent{index}-run"),
+            "fetcher_cache_dir": str(self.base_dir / f"agent{index}-fetch"),
+            "launcher": "posix",
+            "isolation": "posix/cpu,posix/mem",
+            "no-systemd_enable_support": None,
+            "launcher_dir": str(self.root / "usr" / "libexec" / "mesos"),
+            "resources": resources or agent_resources(),
+            "executor_registration_timeout": "1mins",
+            # Executors and their tasks see only these (the package's libmesos, no RPATH).
+            "executor_environment_variables": json.dumps(
+                {"LD_LIBRARY_PATH": str(self.root / "usr" / "lib"), "PATH": TASK_PATH}
+            ),
+        }
+        if attributes:
+            flags["attributes"] = attributes
+        return flags
 
 
 __all__ = [
