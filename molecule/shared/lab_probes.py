@@ -30,6 +30,13 @@ def lab_address(host: Any) -> str:
     return str(address)
 
 
+def debian_release_and_python(host: Any) -> tuple[str, str]:
+    """The machine's Debian major release and its python3's ``major.minor`` (e.g. "11", "3.9")."""
+    assert host.system_info.distribution == "debian", host.system_info.distribution
+    python = host.check_output("python3 -c 'import sys; print(\"%d.%d\" % sys.version_info[:2])'")
+    return host.system_info.release.split(".")[0], python
+
+
 def host_variable(host: Any, name: str, default: Any) -> Any:
     """Return an inventory variable of a testinfra host, or ``default`` when it is unset."""
     return host.ansible.get_variables().get(name, default)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import lab_probes
 import mesos_probes
 import pytest
 
@@ -58,10 +59,7 @@ def host_state(host) -> str:
 
 
 def test_machine_is_debian_11_with_python_3_9(host):
-    assert host.system_info.distribution == "debian"
-    assert host.system_info.release.split(".")[0] == "11"
-    version = host.check_output("python3 -c 'import sys; print(sys.version_info[:2])'")
-    assert version == "(3, 9)"
+    assert lab_probes.debian_release_and_python(host) == ("11", "3.9")
 
 
 def test_the_modules_used_debian_11s_requests(host):

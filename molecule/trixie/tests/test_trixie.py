@@ -7,6 +7,7 @@ Python 3.13.
 
 from __future__ import annotations
 
+import lab_probes
 import mesos_probes
 
 testinfra_hosts = ["ansible://all"]
@@ -16,10 +17,7 @@ AGENT_ADDRESS = "192.168.33.93"
 
 
 def test_machine_is_debian_13_with_python_3_13(host):
-    assert host.system_info.distribution == "debian"
-    assert host.system_info.release.split(".")[0] == "13"
-    version = host.check_output("python3 -c 'import sys; print(sys.version_info[:2])'")
-    assert version == "(3, 13)"
+    assert lab_probes.debian_release_and_python(host) == ("13", "3.13")
 
 
 def test_mesos_units_run_where_they_belong(host):
