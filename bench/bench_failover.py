@@ -8,9 +8,10 @@ the leader and measures, from the moment the signal is sent:
 * *elected*: another master reports ``master/elected`` 1 in /metrics/snapshot;
 * *re-subscribed*: the framework has its SUBSCRIBED event from the new leader.
 
-A clean stop (SIGTERM, what ``systemctl stop`` sends) closes the leader's ZooKeeper session at
-once; a crash (SIGKILL) leaves the znode until ZooKeeper expires the session, so that row is
-bounded below by ``--zk_session_timeout`` (``ZK_SESSION_TIMEOUT`` here, Mesos's default 10 s).
+On a clean stop (SIGTERM, what ``systemctl stop`` sends) mesos_sim closes the leader's
+ZooKeeper session at once; real Mesos does not, and a crash (SIGKILL) never does, so those
+rows are bounded below by ``--zk_session_timeout`` (``ZK_SESSION_TIMEOUT`` here, Mesos's
+default 10 s): the sim's defect, listed in mesos_sim/README.md.
 The stopped master is restarted before the next round. Medians of ROUNDS rounds each.
 
 The same rounds run first on mesos_sim masters, then on real Mesos masters

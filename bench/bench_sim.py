@@ -5,7 +5,7 @@ calls), and master memory per subscribed framework.
 Each figure is measured on a mesos_sim master and agent, then on a real Mesos master and agent
 (tests/support/real_mesos.py: posix launcher, every task a command executor running
 ``sleep``) in the same run; each real row (``real Mesos 1.12: ...``) follows its sim row, with
-the sim figure as its baseline. Real Mesos launches REAL_TASKS tasks (named in the row). After
+the sim figure as its baseline. Both launch TASKS tasks. After
 the launch the framework is torn down (its tasks killed) and stopping the cluster kills any
 process left in the agent's work directory.
 
@@ -29,8 +29,8 @@ from tests.support.wait import wait_until
 
 from .real import named_real, real_rows_or_reason, side_by_side
 
-TASKS = 200
-REAL_TASKS = 200  # each one a mesos-executor, a shell and a sleep on this machine
+TASKS = 200  # on real Mesos each one a mesos-executor, a shell and a sleep
+RESOURCES = f"cpus:{TASKS};mem:{TASKS * 64}"
 LAUNCH_LIMIT = 180.0
 EVENTS = 20000
 BATCH = 5000  # one RECONCILE; each batch must stay below --sim_stream_queue_size
@@ -204,18 +204,14 @@ def _measure(cluster: SimCluster, tasks: int) -> list[dict]:
 
 def sim_rows() -> list[dict]:
     """A mesos_sim master and agent."""
-    with SimCluster(
-        resources=f"cpus:{TASKS};mem:{TASKS * 64}", heartbeat_interval=5.0, offer_interval=0.2
-    ) as cluster:
+    with SimCluster(resources=RESOURCES, heartbeat_interval=5.0, offer_interval=0.2) as cluster:
         return _measure(cluster, TASKS)
 
 
 def real_rows() -> list[dict]:
     """A real Mesos master and agent (posix launcher; tasks run as command executors)."""
-    with RealMesosCluster(
-        resources=f"cpus:{REAL_TASKS};mem:{REAL_TASKS * 64}", offer_interval=0.2
-    ) as cluster:
-        return named_real(_measure(cluster, REAL_TASKS))
+    with RealMesosCluster(resources=RESOURCES, offer_interval=0.2) as cluster:
+        return named_real(_measure(cluster, TASKS))
 
 
 def run() -> list[dict]:

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from tests.support.real_mesos import find_deb, why_not_available
 
 Rows = list[dict]
+NOT_RUN = "real Mesos: not run: "
 
 
 def real_label() -> str:
@@ -25,7 +26,7 @@ def real_label() -> str:
 
 def not_run_row(reason: str) -> dict:
     """The one row that stands for every real row of a module that could not run them."""
-    return {"name": f"real Mesos: not run: {reason}", "value": "-", "unit": "-"}
+    return {"name": f"{NOT_RUN}{reason}", "value": "-", "unit": "-"}
 
 
 def real_rows_or_reason(measure: Callable[[], Rows]) -> Rows:
@@ -53,9 +54,10 @@ def side_by_side(sim: Rows, real: Rows, *, baseline_sim: bool = True) -> Rows:
     """Each sim row followed by its real row (same order); a lone "not run" row goes last.
 
     With ``baseline_sim`` a real row's baseline is its sim row's value (ratio real/sim);
-    without, rows keep the baselines they were measured with.
+    without, rows keep the baselines they were measured with. Real rows that do not pair up
+    with the sim rows one for one are an error, not a silent misalignment.
     """
-    if len(real) != len(sim):
+    if len(real) == 1 and real[0]["name"].startswith(NOT_RUN):
         return [*sim, *real]
     rows: Rows = []
     for sim_row, real_row in zip(sim, real, strict=True):

@@ -172,8 +172,7 @@ class RealMesosCluster(SimCluster):
         agent_flags: dict[str, str | None] | None = None,
         base_dir: Path | None = None,
     ) -> None:
-        if masters > 1 and zookeeper is None:
-            raise ValueError("more than one master needs a ZooKeeper server")
+        self.require_zookeeper_for(masters, zookeeper)
         self.root = unpacked_root()
         self._own_dir = base_dir is None
         self.base_dir = Path(base_dir or tempfile.mkdtemp(prefix="mesos-real-"))

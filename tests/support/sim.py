@@ -204,8 +204,7 @@ class SimCluster:
         agent_flags: dict[str, str | None] | None = None,
         base_dir: Path | None = None,
     ) -> None:
-        if masters > 1 and zookeeper is None:
-            raise ValueError("more than one master needs a ZooKeeper server")
+        self.require_zookeeper_for(masters, zookeeper)
         self._own_dir = base_dir is None
         self.base_dir = Path(base_dir or tempfile.mkdtemp(prefix="mesos-sim-"))
         self.zookeeper = zookeeper
@@ -239,6 +238,12 @@ class SimCluster:
                 flags["resources"] = resources
             flags.update(agent_flags or {})
             self.agents.append(SimProcess("agent", flags, self.base_dir / f"agent{index}.log"))
+
+    @staticmethod
+    def require_zookeeper_for(masters: int, zookeeper: ZooKeeperServer | None) -> None:
+        """Several masters elect a leader through ZooKeeper: refuse them without one."""
+        if masters > 1 and zookeeper is None:
+            raise ValueError("more than one master needs a ZooKeeper server")
 
     def start(self) -> SimCluster:
         """Start every master, then every agent, each waited for on /health."""
