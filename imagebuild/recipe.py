@@ -13,7 +13,7 @@ from imagebuild.errors import ImageError
 NAME_RE = re.compile(r"^[a-z0-9]+(?:[._-][a-z0-9]+)*$")  # a Docker repository name component
 TAG_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")
 SUITES = ("bullseye", "bookworm", "trixie")
-RECIPE_VERSION = 1  # bump when rootfs.py or docker_archive.py change what they write
+RECIPE_VERSION = 2  # bump when rootfs.py or docker_archive.py change what they write
 KEYS = {"name", "tag", "suite", "packages", "entrypoint", "env", "labels"}
 
 

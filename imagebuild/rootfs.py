@@ -22,6 +22,7 @@ PRUNED_TREES = (
     "usr/share/lintian",
     "var/cache/apt",
     "var/lib/apt/lists",
+    "var/cache/ldconfig",  # aux-cache holds inode numbers and times: two builds would differ
 )
 EMPTIED_DIRS = ("dev", "tmp", "run", "var/tmp")  # the containerizer mounts its own
 LOG_DIR = "var/log"  # files removed, directories (nginx's) kept
