@@ -1,6 +1,12 @@
 """The agent's checkpointed identity under ``<work_dir>/meta/slaves/``: ``latest`` points at
-``<agent id>/slave.info``; a restart with different resources or attributes is refused like
-Mesos's default ``--reconfiguration_policy=equal``."""
+``<agent id>/``; a restart with different resources or attributes is refused like Mesos's
+default ``--reconfiguration_policy=equal``.
+
+The info is JSON in ``sim-slave.info.json``, not in Mesos's ``slave.info`` (a length-prefixed
+protobuf that real Mesos exits on when it cannot parse it). Either Mesos then starts as a new
+agent on a work dir the other used: real Mesos finds no ``slave.info`` under ``latest``, the
+simulator no JSON file.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +15,22 @@ import os
 from pathlib import Path
 
 from ..jsonparse import parse_json_body
+
+INFO_FILE = "sim-slave.info.json"
+LEGACY_INFO_FILE = "slave.info"  # where earlier simulator builds wrote their JSON
+
+
+def _adopt_legacy_info(legacy: Path, info_file: Path) -> None:
+    """Move an older simulator's JSON ``slave.info`` to ``INFO_FILE`` (keeping the agent id
+    over an upgrade); a protobuf one, real Mesos's, is left where it is."""
+    if info_file.exists() or not legacy.is_file():
+        return
+    try:
+        saved = parse_json_body(legacy.read_bytes())
+    except (OSError, ValueError):
+        return
+    if isinstance(saved, dict) and "agent_id" in saved:
+        os.replace(legacy, info_file)
 
 
 class IncompatibleAgentInfo(RuntimeError):
@@ -22,7 +44,8 @@ def _meta(work_dir: str) -> Path:
 def load_agent_id(work_dir: str, agent_info: dict) -> str | None:
     """The checkpointed agent id, if its info equals ``agent_info``; raises otherwise."""
     latest = _meta(work_dir) / "latest"
-    info_file = latest / "slave.info"
+    info_file = latest / INFO_FILE
+    _adopt_legacy_info(latest / LEGACY_INFO_FILE, info_file)
     if not info_file.exists():
         return None
     try:
@@ -56,9 +79,9 @@ def save_agent_id(work_dir: str, agent_id: str, agent_info: dict) -> None:
     meta = _meta(work_dir)
     target = meta / agent_id
     target.mkdir(parents=True, exist_ok=True)
-    tmp = target / "slave.info.tmp"
+    tmp = target / f"{INFO_FILE}.tmp"
     tmp.write_text(json.dumps({"agent_id": agent_id, "agent_info": agent_info}))
-    os.replace(tmp, target / "slave.info")
+    os.replace(tmp, target / INFO_FILE)
     latest = meta / "latest"
     tmp_link = meta / "latest.tmp"
     if tmp_link.is_symlink() or tmp_link.exists():

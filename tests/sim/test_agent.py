@@ -70,7 +70,7 @@ def test_agent_keeps_its_id_and_refuses_changed_attributes(sim_cluster_factory):
     state = cluster.wait_for_agents()
     agent_id = state["slaves"][0]["id"]
     work_dir = Path(cluster.agents[0].flags["work_dir"])
-    assert (work_dir / "meta" / "slaves" / "latest" / "slave.info").exists()
+    assert (work_dir / "meta" / "slaves" / "latest" / "sim-slave.info.json").exists()
     cluster.stop_agent(0)
     assert _agents(cluster.leader_url())[0]["active"] is False
     cluster.start_agent(0)
