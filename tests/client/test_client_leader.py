@@ -104,7 +104,9 @@ def test_leader_crash_with_a_url_list_moves_to_the_next_master(
 def test_subscribe_while_the_master_is_still_starting_and_electing(
     zookeeper_server, mesos_kind, mesos_factory, session_factory
 ):
-    """Connection refused, then 503 (no leader elected yet), then SUBSCRIBED: all retried."""
+    """Connection refused, then 503 (no leader elected yet), then SUBSCRIBED: all retried.
+    Real Mesos also answers 404 for a moment after it starts listening, before the master
+    has installed its routes (the client took that for a refusal; it now retries it)."""
     cluster = mesos_factory(
         mesos_kind, masters=1, agents=0, zookeeper=zookeeper_server, start=False
     )
