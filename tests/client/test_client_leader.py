@@ -3,11 +3,14 @@ real Mesos (its masters share a replicated log, quorum 2, so one may fail)."""
 
 from __future__ import annotations
 
+import shutil
 import signal
 
+import pytest
 from client_helpers import raw_post
-from mesos_client import OperatorClient
+from mesos_client import MesosError, OperatorClient
 from mesos_client.leader import ZooKeeperLeaderLocator
+from not_a_master import answering_404
 
 from tests.support.wait import wait_until
 
@@ -114,3 +117,17 @@ def test_subscribe_while_the_master_is_still_starting_and_electing(
     cluster.masters[0].start(wait=False)
     subscription = session.subscribe(timeout=30)
     assert subscription.leader_url == cluster.masters[0].url
+
+
+@pytest.mark.skipif(shutil.which("nginx") is None, reason="apt-get install nginx-light")
+def test_an_address_answering_404_is_passed_over(mesos, session_factory):
+    """404 on /api/v1/scheduler (what a real master answers for a moment after it starts;
+    here a web server at an address that is no master) moves on to the next master; such an
+    address alone fails in time, naming the 404."""
+    with answering_404() as not_a_master:
+        session = session_factory([not_a_master, mesos.master_url()])
+        assert session.subscribe(timeout=15).leader_url == mesos.master_url()
+        alone = session_factory([not_a_master])
+        with pytest.raises(MesosError) as info:
+            alone.subscribe(timeout=3)
+        assert f"{not_a_master} answered 404" in str(info.value)
