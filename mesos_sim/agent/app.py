@@ -132,6 +132,7 @@ class AgentProcess:
             "kill_task": self.sim_kill_task,
             "acknowledge": self.sim_acknowledge,
             "shutdown_framework": self.sim_shutdown_framework,
+            "update_framework": self.sim_update_framework,
             "ping": self.sim_ping,
         }
         for name, handler in internal.items():
@@ -192,6 +193,13 @@ class AgentProcess:
     def sim_shutdown_framework(self, body: dict) -> dict:
         """Internal: the framework was removed."""
         spawn(self.core.shutdown_framework(body["framework_id"]), "shutdown framework")
+        return {}
+
+    def sim_update_framework(self, body: dict) -> dict:
+        """Internal: a framework re-subscribed (failed over); like Mesos's status update
+        manager on UpdateFrameworkMessage, re-send every unacknowledged update now."""
+        log.info("Updating framework %s: resending pending status updates", body["framework_id"])
+        self.core.updates.resend_now()
         return {}
 
     def sim_ping(self, body: dict) -> dict:

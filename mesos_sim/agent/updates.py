@@ -79,7 +79,7 @@ class StatusUpdateManager:
         return True
 
     def resend_now(self) -> None:
-        """After (re-)registration: resend every stream's head at once."""
+        """After (re-)registration, or a framework failover: resend every stream's head at once."""
         for stream in self.streams.values():
             stream.wake.set()
 

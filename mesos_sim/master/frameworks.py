@@ -150,6 +150,7 @@ class FrameworkService:
         framework.unregistered_time = None
         self.state.metrics["master/messages_reregister_framework"] += 1
         log.info("Framework %s failed over", framework.framework_id)
+        self.task_service.framework_failed_over(framework)
 
     def stream_closed(self, stream: EventStream) -> None:
         """A subscription's stream ended: deactivate its framework, maybe tear it down."""

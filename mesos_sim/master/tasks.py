@@ -383,6 +383,14 @@ class TaskService:
             for key in [k for k in agent.tasks if k[0] == framework.framework_id]:
                 agent.tasks.pop(key)
 
+    def framework_failed_over(self, framework: Framework) -> None:
+        """Tell every registered agent about the re-subscribed framework; as Mesos's agent on
+        UpdateFrameworkMessage, each re-sends its unacknowledged updates at once."""
+        body = {"framework_id": framework.framework_id, "framework_info": framework.info}
+        for agent in list(self.state.agents.values()):
+            if agent.unreachable_time is None:
+                spawn(self._post(agent, "update_framework", body), "update framework")
+
     def adopt_tasks(self, framework: Framework) -> None:
         """Link tasks that re-registered agents reported for this framework."""
         for agent in self.state.agents.values():

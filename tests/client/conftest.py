@@ -18,7 +18,9 @@ from tests.support.mesos_fixtures import (  # noqa: F401
     clean_mesos,
     mesos,
     mesos_factory,
+    mesos_kind,
     pytest_collection_modifyitems,
+    pytest_sessionfinish,
     pytest_terminal_summary,
     real_mesos_shared,
 )

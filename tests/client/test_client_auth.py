@@ -1,4 +1,5 @@
-"""HTTP Basic authentication of frameworks: 401 without credentials, success with them."""
+"""HTTP Basic authentication of frameworks: 401 without credentials, success with them
+(mesos_sim and real Mesos, each with --authenticate_http_frameworks and --credentials)."""
 
 from __future__ import annotations
 
@@ -13,22 +14,21 @@ SECRET = "tr0ub4dor-&-3"
 
 # Mesos takes --credentials as a plain path or a file:// URL (both are documented).
 @pytest.fixture(params=["file-url", "plain-path"])
-def auth_cluster(request, sim_cluster_factory, tmp_path):
+def auth_cluster(request, mesos_kind, mesos_factory, tmp_path):
     credentials = tmp_path / "credentials.json"
     credentials.write_text(
         json.dumps({"credentials": [{"principal": PRINCIPAL, "secret": SECRET}]})
     )
-    cluster = sim_cluster_factory(
+    return mesos_factory(
+        mesos_kind,
         master_flags={
             "authenticate_http_frameworks": None,
             "http_framework_authenticators": "basic",
             "credentials": credentials.as_uri()
             if request.param == "file-url"
             else str(credentials),
-        }
+        },
     )
-    cluster.wait_for_agents()
-    return cluster
 
 
 def test_no_credentials_gives_401(auth_cluster, session_factory):

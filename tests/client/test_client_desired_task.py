@@ -1,6 +1,7 @@
-"""The task engine from Python, against a real mesos_sim master and agent on loopback: the
-README's "one copy of nginx" case (plan, launch, rerun keeps it, absent kills it), and a task
-no agent fits fails with one line per agent while the result keeps every refused offer."""
+"""The task engine from Python, against mesos_sim and real Mesos (a master and an agent on
+loopback): the README's "one copy of nginx" case (plan, launch, rerun keeps it, absent kills
+it), and a task no agent fits fails with one line per agent while the result keeps every
+refused offer."""
 
 from __future__ import annotations
 
@@ -14,8 +15,8 @@ def _access(cluster):
     return master_access({"master": cluster.master_url(), "timeout": 20}, {})
 
 
-def test_one_copy_plan_launch_keep_kill(sim_cluster) -> None:
-    access = _access(sim_cluster)
+def test_one_copy_plan_launch_keep_kill(mesos) -> None:
+    access = _access(mesos)
     spec = task_spec("web", command=COMMAND, ports=1, constraints={"rack": "r2d2"})
 
     plan = DesiredTask(access, spec, check_mode=True).ensure()
@@ -36,8 +37,8 @@ def test_one_copy_plan_launch_keep_kill(sim_cluster) -> None:
     assert DesiredTask(access, dict(spec, state="absent")).ensure()["changed"] is False
 
 
-def test_no_fitting_offer_reads_per_agent(sim_cluster) -> None:
-    access = _access(sim_cluster)
+def test_no_fitting_offer_reads_per_agent(mesos) -> None:
+    access = _access(mesos)
     spec = task_spec("big", command="sleep 60", mem=10**7, offer_timeout=3.5)
     with pytest.raises(TaskFailure) as failure:
         DesiredTask(access, spec).ensure()

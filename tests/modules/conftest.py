@@ -1,4 +1,16 @@
-"""Fixtures for the module tests: real mesos_sim processes on loopback, real ansible runs."""
+"""Fixtures for the module tests: mesos_sim and real Mesos on loopback, real ansible runs.
+
+Which master a test takes says what it is about:
+
+- ``master`` (a fresh simulator): the module's own behaviour (arguments, check-mode
+  planning, messages before any call), where a second Mesos would prove nothing;
+- ``shared_master``: how Mesos answers, on both kinds, for a test that does not count what
+  the master lists (the real side is the session's one pair, frameworks torn down after);
+- ``any_master``: the same on a fresh master of each kind, for a test that counts tasks or
+  frameworks (a shared real master keeps earlier tests' completed ones);
+- ``mesos_kind`` with ``mesos_factory(mesos_kind, **kwargs)``: clusters of a test's own
+  (several masters, authentication, other flags).
+"""
 
 from __future__ import annotations
 
@@ -15,11 +27,14 @@ from tests.support.mesos_fixtures import (  # noqa: F401
     clean_mesos,
     mesos,
     mesos_factory,
+    mesos_kind,
     pytest_collection_modifyitems,
+    pytest_sessionfinish,
     pytest_terminal_summary,
     real_mesos_shared,
 )
 from tests.support.sim import SimCluster
+from tests.support.zookeeper import ZooKeeperServer, zookeeper_available
 
 from .sim_setup import agent_resources
 
@@ -54,10 +69,28 @@ def master(cluster: SimCluster) -> str:
 @pytest.fixture
 def any_master(clean_mesos: SimCluster) -> str:  # noqa: F811
     """URL of a fresh master of each kind (``clean_mesos``): the simulator and real Mesos.
-    Taken by the tests of how Mesos behaves under the modules (an ansible run costs
-    seconds, so not every module test runs twice); fresh, as they count what the master
-    lists."""
+    Taken by the tests of how Mesos behaves under the modules that count what the master
+    lists (fresh, so nothing of an earlier test is listed)."""
     return clean_mesos.leader_url()
+
+
+@pytest.fixture
+def shared_master(mesos: SimCluster) -> str:  # noqa: F811
+    """URL of a master of each kind (``mesos``): a fresh simulator, or the session's real
+    pair (its frameworks torn down after the test). For tests of how Mesos answers that do
+    not count what the master lists."""
+    return mesos.leader_url()
+
+
+@pytest.fixture
+def zookeeper() -> Iterator[ZooKeeperServer]:
+    """A real ZooKeeper on loopback (the test skips without one). Take it before
+    ``mesos_factory`` so that the masters stop before it does."""
+    reason = zookeeper_available()
+    if reason:
+        pytest.skip(reason)
+    with ZooKeeperServer() as server:
+        yield server
 
 
 @pytest.fixture

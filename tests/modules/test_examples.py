@@ -68,7 +68,8 @@ def test_examples_use_documented_options(module: str) -> None:
 
 
 @pytest.mark.skipif(shutil.which("nginx") is None, reason="apt-get install nginx-light")
-def test_nginx_example_serves(master) -> None:
+def test_nginx_example_serves(shared_master) -> None:
+    master = shared_master
     (task,) = [t for t in example_tasks("mesos_task") if t[fqcn("mesos_task")]["name"] == "nginx"]
     args = dict(task[fqcn("mesos_task")], master=master)
     result = adhoc("mesos_task", args).result
@@ -77,7 +78,8 @@ def test_nginx_example_serves(master) -> None:
     assert body.strip() == "hello"
 
 
-def test_web_example_serves(master) -> None:
+def test_web_example_serves(shared_master) -> None:
+    master = shared_master
     (task,) = [
         t for t in example_tasks("mesos_task") if t[fqcn("mesos_task")].get("name") == "web"
     ][:1]

@@ -1,4 +1,4 @@
-"""mesos_info, mesos_offer_info and mesos_framework against real mesos_sim processes."""
+"""mesos_info, mesos_offer_info and mesos_framework against mesos_sim and real Mesos."""
 
 from __future__ import annotations
 
@@ -21,7 +21,8 @@ def test_mesos_info_reads_the_cluster(any_master) -> None:
     assert result["frameworks"] == [] and result["tasks"] == []
 
 
-def test_mesos_info_lists_frameworks_and_tasks(master) -> None:
+def test_mesos_info_lists_frameworks_and_tasks(any_master) -> None:
+    master = any_master
     ok(adhoc("mesos_task", {"name": "sleeper", "command": "exec sleep 300", "master": master}))
     result = ok(adhoc("mesos_info", {"master": master}, check=True))
     (framework,) = result["frameworks"]
@@ -47,7 +48,8 @@ def test_mesos_offer_info_returns_offers_and_cleans_up(any_master, operator_fact
     assert not frameworks_named(operator_factory(master), "mesos-lab-offer-info")
 
 
-def test_mesos_offer_info_in_check_mode(master) -> None:
+def test_mesos_offer_info_in_check_mode(shared_master) -> None:
+    master = shared_master
     result = ok(adhoc("mesos_offer_info", {"master": master, "timeout": 10}, check=True))
     assert len(result["offers"]) == 1
 
@@ -84,7 +86,8 @@ def test_mesos_framework_present_is_idempotent_and_absent_tears_down(any_master,
     assert ok(adhoc("mesos_framework", dict(args, state="absent")))["changed"] is False
 
 
-def test_mesos_framework_absent_by_id_kills_its_tasks(master, operator_factory) -> None:
+def test_mesos_framework_absent_by_id_kills_its_tasks(any_master, operator_factory) -> None:
+    master = any_master
     launched = ok(
         adhoc("mesos_task", {"name": "doomed", "command": "exec sleep 300", "master": master})
     )

@@ -75,7 +75,8 @@ def test_launch_is_idempotent_and_absent_kills(any_master, operator_factory) -> 
     assert frameworks_named(operator, "mesos-lab")
 
 
-def test_task_outlives_the_module_run(master, operator_factory) -> None:
+def test_task_outlives_the_module_run(any_master, operator_factory) -> None:
+    master = any_master
     operator = operator_factory(master)
     task = ok(adhoc("mesos_task", web_args(master)))["task"]
     # The module has exited; its framework is disconnected but the task keeps running.
@@ -92,7 +93,8 @@ def test_task_outlives_the_module_run(master, operator_factory) -> None:
     assert [t["state"] for t in live_tasks(operator, "web")] == ["TASK_RUNNING"]
 
 
-def test_relaunch_after_the_task_died(master, operator_factory) -> None:
+def test_relaunch_after_the_task_died(any_master, operator_factory) -> None:
+    master = any_master
     operator = operator_factory(master)
     with tempfile.TemporaryDirectory() as scratch:
         pid_file = Path(scratch) / "pid"
@@ -112,7 +114,8 @@ def test_relaunch_after_the_task_died(master, operator_factory) -> None:
         ok(adhoc("mesos_task", {"name": "web", "state": "absent", "master": master}))
 
 
-def test_constraint_that_matches_nothing_fails_clearly(master, operator_factory) -> None:
+def test_constraint_that_matches_nothing_fails_clearly(any_master, operator_factory) -> None:
+    master = any_master
     run = adhoc("mesos_task", web_args(master, constraints={"rack": "r9"}, offer_timeout=3))
     result = run.result
     assert result.get("failed"), run.describe()
@@ -124,7 +127,8 @@ def test_constraint_that_matches_nothing_fails_clearly(master, operator_factory)
     assert not frameworks_named(operator_factory(master), "mesos-lab")
 
 
-def test_offer_without_enough_resources_says_so(master) -> None:
+def test_offer_without_enough_resources_says_so(shared_master) -> None:
+    master = shared_master
     run = adhoc("mesos_task", web_args(master, mem=1_000_000, offer_timeout=3))
     result = run.result
     assert result.get("failed"), run.describe()
@@ -141,7 +145,8 @@ def test_task_that_fails_reports_mesos_reason(any_master, operator_factory) -> N
     assert not frameworks_named(operator_factory(master), "mesos-lab"), "left registered"
 
 
-def test_framework_refused_by_mesos_gives_its_reason(master) -> None:
+def test_framework_refused_by_mesos_gives_its_reason(shared_master) -> None:
+    master = shared_master
     run = adhoc("mesos_task", web_args(master, framework={"role": "bad role"}))
     result = run.result
     assert result.get("failed"), run.describe()
@@ -149,7 +154,8 @@ def test_framework_refused_by_mesos_gives_its_reason(master) -> None:
     assert "invalid role" in result["msg"]
 
 
-def test_check_mode_and_diff_launch_nothing(master, operator_factory) -> None:
+def test_check_mode_and_diff_launch_nothing(any_master, operator_factory) -> None:
+    master = any_master
     operator = operator_factory(master)
     planned = ok(adhoc("mesos_task", web_args(master), check=True, diff=True))
     assert planned["changed"] is True
@@ -178,56 +184,63 @@ def test_check_mode_and_diff_launch_nothing(master, operator_factory) -> None:
     assert len(live_tasks(operator, "web")) == 1, "check mode killed the task"
 
 
-def test_check_mode_warns_when_no_agent_matches(master) -> None:
+def test_check_mode_warns_when_no_agent_matches(shared_master) -> None:
+    master = shared_master
     run = adhoc("mesos_task", web_args(master, constraints={"rack": "r9"}), check=True)
     result = ok(run)
     assert result["matching_agents"] == []
     assert "no registered agent" in run.stdout + run.stderr
 
 
-def test_changed_spec_of_a_running_task_warns(master) -> None:
+def test_changed_spec_of_a_running_task_warns(shared_master) -> None:
+    master = shared_master
     ok(adhoc("mesos_task", web_args(master)))
     run = adhoc("mesos_task", web_args(master, mem=64))
     assert ok(run)["changed"] is False
     assert "different spec" in run.stdout + run.stderr
 
 
-def test_command_that_ignores_its_port_warns(master) -> None:
+def test_command_that_ignores_its_port_warns(shared_master) -> None:
+    master = shared_master
     # `-a "... command='sleep 60 $PORT0' ..."` in a user's shell: $PORT0 is gone.
     run = adhoc("mesos_task", web_args(master, command="exec sleep 60 "))
     assert ok(run)["task"]["state"] == "TASK_RUNNING"
     assert "never mentions $PORT0" in run.stdout + run.stderr
 
 
-def test_wait_false_returns_before_running(master, operator_factory) -> None:
+def test_wait_false_returns_before_running(shared_master, operator_factory) -> None:
+    master = shared_master
     result = ok(adhoc("mesos_task", web_args(master, wait=False)))
     assert result["changed"] is True and result["task"]["state"] == "TASK_STAGING"
     wait_for_task_state(operator_factory(master), "web", {"TASK_RUNNING"})
 
 
-def test_master_found_through_environment(master) -> None:
+def test_master_found_through_environment(shared_master) -> None:
+    master = shared_master
     args = web_args(master)
     del args["master"]
     result = ok(adhoc("mesos_task", args, env={"MESOS_MASTER": master}))
     assert result["task"]["state"] == "TASK_RUNNING"
 
 
-def test_master_list_skips_a_dead_master(master) -> None:
+def test_master_list_skips_a_dead_master(shared_master) -> None:
+    master = shared_master
     dead = f"http://127.0.0.1:{free_port()}"
     result = ok(adhoc("mesos_task", web_args(master=f"{dead},{master}")))
     assert result["task"]["state"] == "TASK_RUNNING"
 
 
 @pytest.fixture
-def auth_cluster(cluster_factory, tmp_path) -> SimCluster:
+def auth_cluster(mesos_kind, mesos_factory, tmp_path) -> SimCluster:
     credentials = tmp_path / "credentials.json"
     credentials.write_text('{"credentials": [{"principal": "lab", "secret": "s3cret"}]}')
-    return cluster_factory(
+    return mesos_factory(
+        mesos_kind,
         master_flags={
             "authenticate_http_frameworks": "true",
             "http_framework_authenticators": "basic",
             "credentials": f"file://{credentials}",
-        }
+        },
     )
 
 
@@ -249,27 +262,22 @@ def test_authentication_required_and_accepted(auth_cluster) -> None:
     assert "s3cret" not in str(launched)
 
 
-def test_no_authentication_needed_without_the_flag(master) -> None:
+def test_no_authentication_needed_without_the_flag(shared_master) -> None:
+    master = shared_master
     # Credentials are sent but the master does not ask for them: still fine.
     args = web_args(master, framework={"principal": "lab", "secret": "s3cret"})
     assert ok(adhoc("mesos_task", args))["task"]["state"] == "TASK_RUNNING"
 
 
 @pytest.mark.zookeeper
-def test_master_found_through_zookeeper(cluster_factory) -> None:
-    from tests.support.zookeeper import ZooKeeperServer, zookeeper_available
-
-    reason = zookeeper_available()
-    if reason:
-        pytest.skip(reason)
-    with ZooKeeperServer() as zookeeper:
-        cluster = cluster_factory(zookeeper=zookeeper)
-        zk_url = zookeeper.url("/mesos")
-        result = ok(adhoc("mesos_task", web_args(zk_url)))
-        assert result["task"]["state"] == "TASK_RUNNING"
-        info = ok(adhoc("mesos_info", {"master": zk_url}))
-        assert info["master"] == cluster.leader_url()
-        cluster.stop()
+def test_master_found_through_zookeeper(zookeeper, mesos_kind, mesos_factory) -> None:
+    # Real Mesos with --zk (replicated log, quorum 1) writes its MasterInfo as json.info_*.
+    cluster = mesos_factory(mesos_kind, zookeeper=zookeeper)
+    zk_url = zookeeper.url("/mesos")
+    result = ok(adhoc("mesos_task", web_args(zk_url)))
+    assert result["task"]["state"] == "TASK_RUNNING"
+    info = ok(adhoc("mesos_info", {"master": zk_url}))
+    assert info["master"] == cluster.leader_url()
 
 
 def test_unreachable_zookeeper_is_a_clear_error() -> None:
@@ -300,29 +308,24 @@ def test_docker_variant_is_valid_and_fails_with_the_agents_reason(any_master) ->
 
 
 @pytest.mark.zookeeper
-def test_master_list_finds_the_leader_among_three(cluster_factory) -> None:
-    from tests.support.zookeeper import ZooKeeperServer, zookeeper_available
-
-    reason = zookeeper_available()
-    if reason:
-        pytest.skip(reason)
-    with ZooKeeperServer() as zookeeper:
-        cluster = cluster_factory(masters=3, zookeeper=zookeeper)
-        leader = cluster.leader_index()
-        # Followers first: they answer 307 and the module must end up at the leader.
-        order = [i for i in range(3) if i != leader] + [leader]
-        masters = [cluster.master_url(i) for i in order]
-        result = ok(adhoc("mesos_task", web_args(masters)))
-        assert result["task"]["state"] == "TASK_RUNNING"
-        again = ok(adhoc("mesos_task", web_args(",".join(masters))))
-        assert again["changed"] is False
-        cluster.stop()
+def test_master_list_finds_the_leader_among_three(zookeeper, mesos_kind, mesos_factory) -> None:
+    # Real Mesos: three masters sharing a replicated log (quorum 2), electing through ZooKeeper.
+    cluster = mesos_factory(mesos_kind, masters=3, zookeeper=zookeeper)
+    leader = cluster.leader_index()
+    # Followers first: they answer 307 and the module must end up at the leader.
+    order = [i for i in range(3) if i != leader] + [leader]
+    masters = [cluster.master_url(i) for i in order]
+    result = ok(adhoc("mesos_task", web_args(masters)))
+    assert result["task"]["state"] == "TASK_RUNNING"
+    again = ok(adhoc("mesos_task", web_args(",".join(masters))))
+    assert again["changed"] is False
 
 
 # --- copies: fresh ids, extra copies, leftovers -----------------------------------------------
 
 
-def test_every_launch_gets_a_fresh_id_and_a_fixed_id_is_kept(master, operator_factory) -> None:
+def test_every_launch_gets_a_fresh_id_and_a_fixed_id_is_kept(any_master, operator_factory) -> None:
+    master = any_master
     operator = operator_factory(master)
     first = ok(adhoc("mesos_task", web_args(master)))["task"]
     ok(adhoc("mesos_task", {"name": "web", "state": "absent", "master": master}))
@@ -343,7 +346,8 @@ def test_every_launch_gets_a_fresh_id_and_a_fixed_id_is_kept(master, operator_fa
     assert gone["task"]["state"] == "TASK_KILLED" and gone["killed_task_ids"] == ["pinned-id"]
 
 
-def test_extra_live_copy_is_killed_and_the_oldest_kept(master, operator_factory) -> None:
+def test_extra_live_copy_is_killed_and_the_oldest_kept(any_master, operator_factory) -> None:
+    master = any_master
     operator = operator_factory(master)
     first = ok(adhoc("mesos_task", web_args(master)))
     kept_id = first["task"]["id"]
@@ -370,7 +374,8 @@ def test_extra_live_copy_is_killed_and_the_oldest_kept(master, operator_factory)
     assert "killed_task_ids" not in settled
 
 
-def test_absent_kills_every_copy(master, operator_factory) -> None:
+def test_absent_kills_every_copy(any_master, operator_factory) -> None:
+    master = any_master
     operator = operator_factory(master)
     first = ok(adhoc("mesos_task", web_args(master)))
     with framework_session(master, first["framework_id"]) as session:
@@ -382,10 +387,14 @@ def test_absent_kills_every_copy(master, operator_factory) -> None:
     assert not live_tasks(operator, "web")
 
 
-def test_every_unacknowledged_leftover_is_acknowledged(cluster_factory, operator_factory) -> None:
-    # An agent that does not re-send unacknowledged updates while the module runs (as a
-    # restarted agent may not): only the module's own ACKNOWLEDGE calls clear them.
-    cluster = cluster_factory(agent_flags={"sim_status_update_retry_interval": "600"})
+def test_every_unacknowledged_leftover_is_acknowledged(
+    mesos_kind, mesos_factory, operator_factory
+) -> None:
+    # On the simulator, an agent that does not re-send unacknowledged updates on its own
+    # timer while the module runs; real Mesos's agent first re-sends after 10 s. Either way
+    # the module's run must leave none unacknowledged.
+    slow = {"sim_status_update_retry_interval": "600"} if mesos_kind == "sim" else {}
+    cluster = mesos_factory(mesos_kind, agent_flags=slow)
     master = cluster.leader_url()
     operator = operator_factory(master)
     first = ok(adhoc("mesos_task", web_args(master)))

@@ -1,8 +1,10 @@
-"""mesos_task when the agent running its task goes silent and comes back (loopback mesos_sim).
+"""mesos_task when the agent running its task goes silent and comes back (loopback mesos_sim
+and real Mesos).
 
 The agent process is frozen with SIGSTOP (its task keeps running, the agent answers nothing),
 so the master removes it after agent_ping_timeout x max_agent_ping_timeouts and the task
-becomes unreachable; SIGCONT lets it re-register. This is the lab's partition fault in one
+becomes unreachable; SIGCONT lets it re-register. (On real Mesos the task's command executor
+is a process of its own and keeps running too.) This is the lab's partition fault in one
 host: tests/faults/test_agent_loss.py does the same with nftables between lab machines.
 """
 
@@ -67,8 +69,10 @@ def not_live(operator, task_id: str) -> bool:
     )
 
 
-def test_agent_back_after_relaunch_leaves_one_copy(cluster_factory, operator_factory) -> None:
-    cluster = cluster_factory(agents=2, master_flags=PING_FLAGS)
+def test_agent_back_after_relaunch_leaves_one_copy(
+    mesos_kind, mesos_factory, operator_factory
+) -> None:
+    cluster = mesos_factory(mesos_kind, agents=2, master_flags=PING_FLAGS)
     master = cluster.leader_url()
     operator = operator_factory(master)
     first = ok(adhoc("mesos_task", sleeper_args(master)))["task"]

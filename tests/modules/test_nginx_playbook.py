@@ -1,9 +1,9 @@
-"""playbooks/nginx.yml's launch play, run for real against a local mesos_sim.
+"""playbooks/nginx.yml's launch play, run for real against a local mesos_sim and real Mesos.
 
 The inventory makes localhost the only master (local connection, this Python) and has no
 agents, so the apt/systemd play targets nobody; the master is found through $MESOS_MASTER,
 the way the modules fall back when no `master` option is given. Needs the nginx binary on
-this host (Debian package nginx-light), since the simulated agent runs tasks here.
+this host (Debian package nginx-light), since both agents run tasks here.
 """
 
 from __future__ import annotations
@@ -50,8 +50,8 @@ def inventory(tmp_path) -> str:
 
 
 @needs_nginx
-def test_nginx_play_launches_once_and_answers(cluster, inventory, operator_factory) -> None:
-    master = cluster.leader_url()
+def test_nginx_play_launches_once_and_answers(shared_master, inventory, operator_factory) -> None:
+    master = shared_master
     env = {"MESOS_MASTER": master}
 
     first = playbook(PLAYBOOK, inventory=inventory, env=env)

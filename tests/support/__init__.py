@@ -34,6 +34,17 @@
     project's .deb, unpacked) with SimCluster's interface; several masters need a
     ZooKeeperServer (``--zk``, ``--quorum`` a majority, ``--registry=replicated_log``).
     ``why_not_available() -> str | None``.
+``tests.support.mesos_fixtures``
+    fixtures running a test on both kinds: ``mesos`` (fresh sim / the session's shared real
+    pair), ``clean_mesos`` (fresh of each kind), ``mesos_kind`` ("sim"/"real") with
+    ``mesos_factory`` (``make(kind, start=True, **SimCluster kwargs)``), ``real_mesos_shared``;
+    ``build_cluster(kind, **kwargs)``, ``start_cluster(kind, **kwargs)``,
+    ``real_mesos_or_skip()``; hooks ``pytest_collection_modifyitems`` (``sim_differs``),
+    ``pytest_terminal_summary``, ``pytest_sessionfinish`` (fails a session that left a
+    cluster's process running, killed by pid).
+``tests.support.leftovers``
+    ``processes_under(dirs) -> {pid: cmdline}`` (processes whose command line, cwd or
+    environment names a directory), ``kill_all(pids)``.
 ``tests.support.fixtures``
     pytest fixtures ``zookeeper_server``, ``sim_cluster_factory`` (``make(**SimCluster kwargs)``,
     started, stopped at teardown, logs printed on failure), ``sim_cluster`` (1 master + 1 agent

@@ -6,8 +6,10 @@
 A master that is not the leader answers 307 with a protocol-relative ``Location``. We never
 let ``requests`` follow it: the locator is told the leader moved and decides where to go (in
 ZooKeeper mode the znodes are the truth and are read again). A 503 (no leader elected yet,
-or leader still recovering) is retried with exponential backoff. Every loop here is bounded
-by a deadline.
+or leader still recovering) is retried with exponential backoff; so is a 404 on the API path,
+after moving on to the next master: a real Mesos master answers 404 until its routes are
+installed (just after it starts), and so does an address that is no master (an agent's).
+Every loop here is bounded by a deadline.
 """
 
 from __future__ import annotations
@@ -318,7 +320,7 @@ def send_to_leader(
     what: str,
     stop: threading.Event | None = None,
 ) -> tuple[str, requests.Response]:
-    """Call ``send(base_url)`` on the leader until it answers something but 307/503.
+    """Call ``send(base_url)`` on the leader until it answers something but 307/503/404.
 
     Returns the base URL that answered and its response. A master that cannot be reached
     makes the locator move on. Raises :class:`RedirectError` when redirects never settled,
@@ -362,6 +364,12 @@ def send_to_leader(
         if response.status_code == 503:
             response.close()
             last_problem = f"{url} answered 503 (no leader elected or leader recovering)"
+            _sleep_until(next(delays), deadline, stop)
+            continue
+        if response.status_code == 404:
+            response.close()
+            last_problem = f"{url} answered 404 (no master API there: still starting, or no master)"
+            locator.moved(url, None)
             _sleep_until(next(delays), deadline, stop)
             continue
         return url, response
