@@ -8,7 +8,8 @@ let ``requests`` follow it: the locator is told the leader moved and decides whe
 ZooKeeper mode the znodes are the truth and are read again). A 503 (no leader elected yet,
 or leader still recovering) is retried with exponential backoff; so is a 404 on the API path,
 after moving on to the next master: a real Mesos master answers 404 until its routes are
-installed (just after it starts), and so does an address that is no master (an agent's).
+installed (just after it starts), and so does a web server that is no master: that one is
+reported, naming the 404, when the deadline passes.
 Every loop here is bounded by a deadline.
 """
 
