@@ -8,10 +8,11 @@ the leader and measures, from the moment the signal is sent:
 * *elected*: another master reports ``master/elected`` 1 in /metrics/snapshot;
 * *re-subscribed*: the framework has its SUBSCRIBED event from the new leader.
 
-On a clean stop (SIGTERM, what ``systemctl stop`` sends) mesos_sim closes the leader's
-ZooKeeper session at once; real Mesos does not, and a crash (SIGKILL) never does, so those
-rows are bounded below by ``--zk_session_timeout`` (``ZK_SESSION_TIMEOUT`` here, Mesos's
-default 10 s): the sim's defect, listed in mesos_sim/README.md.
+Neither a clean stop (SIGTERM, what ``systemctl stop`` sends) nor a crash (SIGKILL) closes
+the leader's ZooKeeper session, on real Mesos or on mesos_sim (which used to close it on
+SIGTERM and hand over at once: a defect this bench found, fixed, mesos_sim/README.md), so
+every row is bounded below by ``--zk_session_timeout`` (``ZK_SESSION_TIMEOUT`` here, Mesos's
+default 10 s).
 The stopped master is restarted before the next round. Medians of ROUNDS rounds each.
 
 The same rounds run first on mesos_sim masters, then on real Mesos masters

@@ -217,13 +217,27 @@ class ZkLeadership:
 
     async def stop(self) -> None:
         """Close the session (removes our ephemeral znode at once)."""
+        client = self._detach()
+        if client is None or self._loop is None:
+            return
+        await self._loop.run_in_executor(None, _close_client, client)
+
+    def abandon(self) -> None:
+        """Stop watching but leave the session open, for a process about to exit.
+
+        Real Mesos (1.12) exits on SIGTERM without closing its ZooKeeper session: its znode
+        stays until ZooKeeper expires the session (``--zk_session_timeout``), and only then
+        does another master lead. Here the session's TCP connection goes with the process
+        (kazoo's threads are daemons), and ZooKeeper expires it the same way.
+        """
+        self._detach()
+
+    def _detach(self) -> KazooClient | None:
         self._stopped = True
         self.on_leader = _ignore_leader
         self._cancel_expiry_timer()
         client, self.client = self.client, None
-        if client is None or self._loop is None:
-            return
-        await self._loop.run_in_executor(None, _close_client, client)
+        return client
 
 
 def _close_client(client: KazooClient) -> None:

@@ -262,7 +262,8 @@ class MasterProcess:
             if framework.stream is not None:
                 framework.stream.close()
         if self.leadership is not None:
-            await self.leadership.stop()
+            # Like Mesos: exit without closing the ZooKeeper session (it expires).
+            self.leadership.abandon()
         await self.allocator.stop()
         await self.agent_service.stop()
         await cancel_all()

@@ -53,6 +53,7 @@ class HaLab:
     masters: dict[str, str]  # inventory host -> address
     zookeepers: dict[str, str]
     agents: tuple[Agent, ...]
+    mesos: str = "sim"  # "real": the package flavor (Apache Mesos from the .deb)
 
     def machine(self, host: str) -> str:
         """Machine name of an inventory host (``<lab_name>-<host>``)."""
@@ -92,11 +93,14 @@ def inventory_path() -> str:
     return os.environ.get(INVENTORY_ENV, "").strip() or DEFAULT_INVENTORY
 
 
-def run(argv: list[str], timeout: float = COMMAND_TIMEOUT) -> subprocess.CompletedProcess[str]:
+def run(
+    argv: list[str], timeout: float = COMMAND_TIMEOUT, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run a command from the repository root; never raises on a non-zero exit."""
     return subprocess.run(
         argv,
         cwd=REPO_ROOT,
+        env=env,
         capture_output=True,
         text=True,
         timeout=timeout,
@@ -105,9 +109,11 @@ def run(argv: list[str], timeout: float = COMMAND_TIMEOUT) -> subprocess.Complet
     )
 
 
-def checked(argv: list[str], timeout: float = COMMAND_TIMEOUT) -> str:
+def checked(
+    argv: list[str], timeout: float = COMMAND_TIMEOUT, env: dict[str, str] | None = None
+) -> str:
     """Run a command; raise LabCommandError with its output unless it exits 0."""
-    result = run(argv, timeout)
+    result = run(argv, timeout, env)
     if result.returncode != 0:
         raise LabCommandError(
             f"{' '.join(argv)} exited {result.returncode}\n"
@@ -158,6 +164,7 @@ def load_lab(inventory: str) -> HaLab:
         masters=masters,
         zookeepers=zookeepers,
         agents=agents,
+        mesos="real" if first_master.get("mesos_flavor") == "package" else "sim",
     )
     outside = [a for a in lab.addresses if ipaddress.ip_address(a) not in LAB_SUBNET]
     if outside:
@@ -238,6 +245,20 @@ def boot_missing_machines(lab: HaLab) -> None:
     lab_tool("up", "-i", lab.inventory, timeout=600)
 
 
+# What would switch a lab's flavor behind its inventory's back: `make test-faults MESOS_DEB=x`
+# reaches a nested make through MAKEFLAGS, and make's MESOS_DEB overrides the inventory.
+FLAVOR_OVERRIDES = ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MESOS_DEB", "MESOS_FLAVOR")
+# The .deb the real HA lab's inventory installs (inventories/local-ha-real/group_vars/all.yml).
+REAL_DEB_ENV = "MESOS_LAB_HA_REAL_DEB"
+
+
 def make(target: str, lab: HaLab, timeout: float) -> str:
-    """``make TARGET INVENTORY=...`` exactly as a user types it; returns its output."""
-    return checked(["make", target, f"INVENTORY={lab.inventory}"], timeout)
+    """``make TARGET INVENTORY=...`` as a user types it; the inventory alone picks the Mesos
+    (for the real lab, the package faults_mesos finds). Returns its output."""
+    from faults_mesos import mesos_package  # it imports this module
+
+    env = {k: v for k, v in os.environ.items() if k not in FLAVOR_OVERRIDES}
+    package = mesos_package() if lab.mesos == "real" else None
+    if package is not None:
+        env[REAL_DEB_ENV] = str(package)
+    return checked(["make", target, f"INVENTORY={lab.inventory}"], timeout, env)

@@ -17,33 +17,45 @@ from faults_lab import REPO_ROOT
 
 RESULTS_DIR = REPO_ROOT / ".cache" / "faults"
 REPEAT_ENV = "FAULTS_REPEAT"
+# Rounds on real Mesos: $FAULTS_REAL_REPEAT, else $FAULTS_REPEAT.
+REAL_REPEAT_ENV = "FAULTS_REAL_REPEAT"
 DEFAULT_REPEAT = 3
 MAX_REPEAT = 50
 
 
-def repeat_count() -> int:
-    """Rounds per scenario: ``$FAULTS_REPEAT`` (1..50), default 3."""
-    text = os.environ.get(REPEAT_ENV, "").strip()
+def repeat_count(mesos: str = "sim") -> int:
+    """Rounds per scenario: ``$FAULTS_REPEAT`` (1..50), default 3; on real Mesos
+    ``$FAULTS_REAL_REPEAT`` when set."""
+    name = REPEAT_ENV
+    if mesos == "real" and os.environ.get(REAL_REPEAT_ENV, "").strip():
+        name = REAL_REPEAT_ENV
+    text = os.environ.get(name, "").strip()
     if not text:
         return DEFAULT_REPEAT
     if not text.isdigit() or not 1 <= int(text) <= MAX_REPEAT:
-        raise ValueError(
-            f"{REPEAT_ENV} must be a whole number from 1 to {MAX_REPEAT}, not {text!r}"
-        )
+        raise ValueError(f"{name} must be a whole number from 1 to {MAX_REPEAT}, not {text!r}")
     return int(text)
 
 
-class Rounds:
-    """The rounds of one scenario (e.g. ``leader-loss-unit``)."""
+def max_repeat_count() -> int:
+    """The most rounds any kind of Mesos runs (test ids are parametrized up to it)."""
+    return max(repeat_count("sim"), repeat_count("real"))
 
-    def __init__(self, scenario: str, directory: Path = RESULTS_DIR) -> None:
-        self.scenario = scenario
-        self.path = directory / f"{scenario}.json"
+
+class Rounds:
+    """The rounds of one scenario (e.g. ``leader-loss-unit``); on real Mesos (``mesos``
+    "real") the scenario's name ends in ``-real`` (``leader-loss-unit-real.json``)."""
+
+    def __init__(self, scenario: str, directory: Path = RESULTS_DIR, mesos: str = "sim") -> None:
+        self.scenario = scenario if mesos == "sim" else f"{scenario}-{mesos}"
+        self.mesos = mesos
+        self.path = directory / f"{self.scenario}.json"
         self.rounds: list[dict[str, Any]] = []
 
     def add(self, **measured: Any) -> None:
         """Record one round, print it and rewrite the JSON file."""
         entry = {
+            "mesos": self.mesos,
             "round": len(self.rounds) + 1,
             "at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         }

@@ -68,8 +68,10 @@ TASK_COMMAND = "exec sleep 3600"
 MODULE_TIMEOUT = 240.0
 REREGISTER_TIMEOUT = 90.0
 CLEANUP_TIMEOUT = 30.0
-SLACK = 2.0  # scheduling noise of a loaded 2-core host
-TIMING_SLACK = 1.0  # event delivery on top of the master's own timing
+SLACK = 2.0  # scheduling noise of a loaded 2-core host (a wait, not a bound)
+# How late the master's FAILURE may come on a loaded 2-core host, beyond Mesos's own
+# timing: generous, an upper bound only (the figures go to .cache/faults/agent-loss-*.json).
+LATE_SLACK = 20.0
 
 
 @dataclass
@@ -86,6 +88,7 @@ class Observation:
     ping_budget: float
     updates: list[dict[str, Any]] = field(default_factory=list)
     failure_after: float | None = None
+    fault_took: float = 0.0  # applying the fault (stopping a unit takes a while)
     listed_while_lost: list[tuple[str, str]] = field(default_factory=list)
     relaunch: dict[str, Any] = field(default_factory=dict)
     reregistered_after: float | None = None
@@ -294,8 +297,10 @@ def lose_and_relaunch(lab: FaultLab, seen: Observation, name: str) -> None:
     """Apply the fault, watch the framework's events, run mesos_task again; undo the fault."""
     session = observer(lab, seen.framework_id)
     try:
+        applying = time.monotonic()
         with FAULTS[seen.scenario](lab, seen.lost_host):
             cut = time.monotonic()
+            seen.fault_took = round(cut - applying, 2)
             events = watch(
                 session,
                 lambda items: (
@@ -367,10 +372,11 @@ def run_round(lab: FaultLab, scenario: str, round_no: int, ping: PingSettings) -
 
 
 def run_scenario(lab: FaultLab, scenario: str, ping: PingSettings) -> list[Observation]:
-    """FAULTS_REPEAT rounds; numbers go to .cache/faults/agent-loss-<scenario>.json."""
-    rounds = Rounds(f"agent-loss-{scenario.replace('_', '-')}")
+    """FAULTS_REPEAT rounds; numbers go to .cache/faults/agent-loss-<scenario>[-real].json."""
+    mesos = HA_LABS[lab.inventory].mesos
+    rounds = Rounds(f"agent-loss-{scenario.replace('_', '-')}", mesos=mesos)
     observations = []
-    for round_no in range(1, repeat_count() + 1):
+    for round_no in range(1, repeat_count(mesos) + 1):
         started = time.monotonic()
         seen = run_round(lab, scenario, round_no, ping)
         observations.append(seen)
@@ -378,6 +384,7 @@ def run_scenario(lab: FaultLab, scenario: str, ping: PingSettings) -> list[Obser
             lost_host=seen.lost_host,
             ping_budget_s=ping.budget,
             agent_removed_after_s=seen.failure_after,
+            fault_took_s=seen.fault_took,
             task_updates=[f"{u.get('state')}/{u.get('reason')}" for u in seen.updates],
             listed_while_lost=[f"{key}/{state}" for key, state in seen.listed_while_lost],
             relaunched_on=seen.relaunch.get("hostname"),
@@ -445,17 +452,19 @@ def machine_kill_rounds(agent_loss_lab: FaultLab, ping: PingSettings) -> list[Ob
 def assert_agent_removed_in_time(rounds: list[Observation]) -> None:
     """Mesos's SlaveObserver pings every agent_ping_timeout and removes the agent after
     max_agent_ping_timeouts unanswered pings (src/master/master.cpp, SlaveObserver::timeout).
-    The first unanswered ping leaves within one ping period of the cut, so the agent goes
-    between budget - agent_ping_timeout and budget + agent_ping_timeout after it."""
+    The first unanswered ping leaves within one ping period of the cut, so the agent goes no
+    sooner than budget - agent_ping_timeout after it (counted from when the fault began to
+    be applied: never early) and about budget + agent_ping_timeout at the latest; a loaded
+    host only makes it later (LATE_SLACK; the figures are recorded, not asserted)."""
     for seen in rounds:
         assert seen.failure_after is not None, f"no FAILURE for the lost agent: {seen}"
-        earliest = seen.ping_budget - seen.ping_timeout - TIMING_SLACK
-        latest = seen.ping_budget + seen.ping_timeout + TIMING_SLACK
+        earliest = seen.ping_budget - seen.ping_timeout - seen.fault_took
+        latest = seen.ping_budget + seen.ping_timeout + LATE_SLACK
         assert earliest <= seen.failure_after <= latest, (
             f"agent removed {seen.failure_after:.2f}s after it was lost; with "
             f"agent_ping_timeout {seen.ping_timeout:g}s x max_agent_ping_timeouts "
-            f"= {seen.ping_budget:g}s Mesos removes it {earliest + TIMING_SLACK:g}"
-            f"-{latest - TIMING_SLACK:g}s after"
+            f"= {seen.ping_budget:g}s Mesos removes it no sooner than {earliest:g}s after "
+            f"(and by about {seen.ping_budget + seen.ping_timeout:g}s)"
         )
 
 

@@ -33,8 +33,9 @@ from faults_cluster import (
     zk_remaining_serve,
 )
 from faults_lab import HaLab, boot_missing_machines, kill_machine, systemctl
+from faults_leader_view import leader_view
 from faults_poller import NginxPoller
-from faults_record import Rounds, repeat_count
+from faults_record import Rounds, max_repeat_count
 
 FRAMEWORK = "faults-ha"
 WAITING_TASK = "faults-waiting"
@@ -88,9 +89,9 @@ def task_args(lab: HaLab, name: str, rack: str, offer_timeout: float) -> dict:
 
 
 @pytest.fixture(scope="module")
-def records() -> dict[str, Rounds]:
-    """One record per kind of leader loss."""
-    return {kind: Rounds(f"leader-loss-{kind}") for kind in KINDS}
+def records(ha_lab: HaLab) -> dict[str, Rounds]:
+    """One record per kind of leader loss (and Mesos)."""
+    return {kind: Rounds(f"leader-loss-{kind}", mesos=ha_lab.mesos) for kind in KINDS}
 
 
 @pytest.fixture(scope="module")
@@ -136,7 +137,7 @@ def _running_including(address: str, wanted: set[str]) -> dict[str, str] | None:
     return ids if wanted <= set(ids) else None
 
 
-@pytest.mark.parametrize("round_no", range(1, repeat_count() + 1))
+@pytest.mark.parametrize("round_no", range(1, max_repeat_count() + 1))
 @pytest.mark.parametrize("kind", KINDS)
 def test_leader_loss(steady_lab, sleeper, records, kind: str, round_no: int) -> None:
     lab, nginx = steady_lab
@@ -144,6 +145,13 @@ def test_leader_loss(steady_lab, sleeper, records, kind: str, round_no: int) -> 
     session_timeout = seconds(master_flag(old, "zk_session_timeout"))
     old_host = lab.host_of(old)
     c3po, r2d2 = lab.agent_in_rack("c3po"), lab.agent_in_rack("r2d2")
+
+    # A real agent keeps its tasks while stopped and brings them back when it re-registers
+    # (mesos_sim's agent kills them): the previous round's copy goes first, or it would
+    # return beside this round's.
+    absent = {"name": WAITING_TASK, "master": lab.zk_url, "framework": {"name": FRAMEWORK}}
+    cleared = run_module("mesos_task", absent | {"state": "absent"}, MODULE_TIMEOUT)
+    assert cleared.returncode == 0, cleared.describe()
 
     # The module will wait for offers: the only agent its task fits on is down.
     systemctl(lab, c3po.host, "stop", "mesos-agent")
@@ -154,6 +162,7 @@ def test_leader_loss(steady_lab, sleeper, records, kind: str, round_no: int) -> 
     )
     before = running_ids(old)
     assert {nginx.task_id, sleeper} <= set(before), before
+    admitted = {a.agent_id for a in active_agents(lab, old).values()}
 
     module = BackgroundModule("mesos_task", task_args(lab, WAITING_TASK, "c3po", 240))
     poller = NginxPoller(nginx.url)
@@ -168,6 +177,8 @@ def test_leader_loss(steady_lab, sleeper, records, kind: str, round_no: int) -> 
         stopped_at = time.monotonic()
         STOP[kind](lab, old_host)
         new, zk_serving_s, failover_s = await_failover(lab, old, stopped_at)
+        # What the new leader knows at once (recorded; real Mesos: its registry's agents).
+        at_election = leader_view(new, stopped_at)
         systemctl(lab, c3po.host, "start", "mesos-agent")
         result: ModuleResult = module.finish(MODULE_TIMEOUT)
         module_s = time.monotonic() - stopped_at
@@ -181,6 +192,11 @@ def test_leader_loss(steady_lab, sleeper, records, kind: str, round_no: int) -> 
         module.stop()
         poller.stop()
     assert registered
+    if lab.mesos == "real":
+        # Mesos's registry (replicated log) holds every admitted agent: the new leader knows
+        # them (recovered, or re-registered already) before any has re-registered.
+        assert admitted <= at_election.known_agent_ids, (admitted, at_election)
+    assert admitted <= {a.agent_id for a in active_agents(lab, new).values()}, admitted
     assert failover_s <= zk_serving_s + session_timeout + ELECTION_SLACK, (
         f"new leader after {failover_s:.1f}s: ZooKeeper served after {zk_serving_s:.1f}s, "
         f"session timeout {session_timeout:g}s"
@@ -239,4 +255,5 @@ def test_leader_loss(steady_lab, sleeper, records, kind: str, round_no: int) -> 
         nginx_answered=poller.answered,
         nginx_failed=poller.failed,
         r2d2_agent=r2d2.address,
+        at_election=at_election.record(),
     )

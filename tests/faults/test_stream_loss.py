@@ -50,8 +50,12 @@ RECONNECT_TIMEOUT = 90.0
 HOLD_AFTER_DETECTION = 3.0  # keep the cut a while, so re-subscription attempts fail first
 TASK_REQUEST = ResourceRequest(cpus=0.05, mem=16)
 EVENT_TIMEOUT = 30.0
-# Scheduling noise of a loaded 2-core host, on top of what the watchdog's design allows.
-SLACK = 1.5
+# Upper bounds only: a loaded 2-core host makes the watchdog late by seconds (the figures go
+# to .cache/faults/stream-loss.json), but never early.
+LATE_SLACK = 15.0
+# The read timeout starts when the client reads the last event; the test reads its age a
+# moment after the cut: the measured silence can undershoot the watchdog's by this much.
+CLOCK_GRAIN = 0.25
 
 
 @dataclass
@@ -145,7 +149,7 @@ def one_round(lab: FaultLab, round_no: int, rounds: Rounds) -> None:
         assert first.leader_url.endswith(f"//{leader}:{MESOS_MASTER_PORT}"), first.leader_url
 
         # Cut right after a heartbeat, so the silence we measure starts at the cut.
-        session.wait_for("HEARTBEAT", interval * 2 + SLACK)
+        session.wait_for("HEARTBEAT", interval * 2 + LATE_SLACK)
         firewall = NetnsFirewall(
             init_pid=machine_init_pids(lab)[leader_host],
             name=firewall_name("stream"),
@@ -182,7 +186,9 @@ def one_round(lab: FaultLab, round_no: int, rounds: Rounds) -> None:
 
         silence = detected - cut + last_event
         allowed = HEARTBEAT_MISSES * interval
-        assert allowed - SLACK <= silence <= allowed + interval + SLACK, (
+        # The watchdog's promise: never before heartbeat_misses x interval of silence; late
+        # by at most one interval plus a loaded host's delay (recorded, not asserted).
+        assert allowed - CLOCK_GRAIN <= silence <= allowed + interval + LATE_SLACK, (
             f"stream declared dead after {silence:.2f}s of silence; the watchdog allows "
             f"{HEARTBEAT_MISSES} x {interval:g}s = {allowed:g}s"
         )
@@ -197,6 +203,8 @@ def one_round(lab: FaultLab, round_no: int, rounds: Rounds) -> None:
         rounds.add(
             heartbeat_interval_s=interval,
             heartbeat_misses=HEARTBEAT_MISSES,
+            watchdog_allows_s=allowed,
+            detect_late_by_s=round(silence - allowed, 2),
             detect_after_cut_s=round(detected - cut, 2),
             silence_at_detection_s=round(silence, 2),
             resubscribe_after_heal_s=round(resubscribed - healed, 2),

@@ -141,3 +141,32 @@ def test_zookeeper_silent_leader_exits_follower_steps_down_and_contends_again():
                 zookeeper.resume()
             assert cluster.leader_index(timeout=40) == follower
             assert "Contend again" in cluster.masters[follower].log_tail()
+
+
+def test_sigterm_leader_leaves_its_zookeeper_session_to_expire(zookeeper_server):
+    """Real Mesos 1.12 exits on SIGTERM without closing its ZooKeeper session: its znode, and
+    its leadership as far as the other masters know, last until ZooKeeper expires the session
+    (--zk_session_timeout); only then does another master lead. (mesos_sim used to close the
+    session, handing over at once.) The session timeout here is long (15 s) so that reading
+    ZooKeeper right after the exit is well inside it on a loaded host."""
+    with SimCluster(
+        masters=2,
+        agents=0,
+        zookeeper=zookeeper_server,
+        master_flags={"zk_session_timeout": "15secs"},
+    ) as cluster:
+        leader = cluster.leader_index()
+        follower = 1 - leader
+        wait_until(lambda: len(_znodes(zookeeper_server)) == 2, 20, 0.2, "both znodes")
+        before = _znodes(zookeeper_server)
+        port = cluster.masters[leader].port
+        leader_node = next(n for n, info in before.items() if info["address"]["port"] == port)
+
+        cluster.stop_master(leader, signal.SIGTERM)
+        assert cluster.masters[leader].process.returncode == 0
+        assert leader_node in _znodes(zookeeper_server), "the stopped leader's session was closed"
+        metrics = requests.get(cluster.master_url(follower) + "/metrics/snapshot", timeout=5)
+        assert metrics.json()["master/elected"] == 0.0
+
+        assert cluster.leader_index(timeout=60) == follower
+        assert list(_znodes(zookeeper_server)) == [n for n in before if n != leader_node]
