@@ -77,32 +77,36 @@ def _round_of(item: pytest.Item) -> int:
 
 
 @pytest.hookimpl(trylast=True)
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark the fault tests ``lab``, give them room, skip them where no lab can run (or on
-    real Mesos: files not in REAL_FILES, rounds beyond FAULTS_REAL_REPEAT), and order them:
-    every sim test, then every real one, each with the lab-restart test last."""
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark the fault tests ``lab``, give them room, skip them where no lab can run (or real
+    Mesos is not run), deselect what is not run by design (on real Mesos: files not in
+    REAL_FILES; rounds beyond FAULTS_REPEAT/FAULTS_REAL_REPEAT), and order them: every sim
+    test, then every real one, each with the lab-restart test last."""
     reason = _why_no_lab()
     _, real_skipped = selected()
-    ours, order = [], {"sim": 0, "real": 1}
+    ours, dropped, order = [], [], {"sim": 0, "real": 1}
     for item in items:
         path = Path(str(item.fspath))
         if HERE not in path.parents:
             continue
+        mesos = _mesos_of(item)
+        if (mesos == "real" and path.name not in REAL_FILES) or _round_of(item) > repeat_count(
+            mesos
+        ):
+            dropped.append(item)
+            continue
         ours.append(item)
         item.add_marker(pytest.mark.lab)
         item.add_marker(pytest.mark.timeout(FAULT_TEST_TIMEOUT))
-        mesos = _mesos_of(item)
         if reason:
             item.add_marker(pytest.mark.skip(reason=reason))
         elif mesos == "real" and real_skipped:
             item.add_marker(pytest.mark.skip(reason=real_skipped))
-        elif mesos == "real" and path.name not in REAL_FILES:
-            item.add_marker(pytest.mark.skip(reason="sim only: faults_mesos.REAL_FILES"))
-        elif _round_of(item) > repeat_count(mesos):
-            item.add_marker(pytest.mark.skip(reason=f"{mesos}: {repeat_count(mesos)} rounds"))
-    if not ours:
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+    if not ours and not dropped:
         return
-    mine = set(ours)
+    mine = set(ours) | set(dropped)
     ours.sort(key=lambda item: (order.get(_mesos_of(item), 2), item.fspath.basename == RUN_LAST))
     items[:] = [item for item in items if item not in mine] + ours
 
