@@ -21,6 +21,7 @@ from typing import Any
 
 from lab.constants import SUBNET as LAB_SUBNET
 from lab.network import require_lab_address
+from tests.support.real_mesos import find_deb
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 INVENTORY_ENV = "MESOS_LAB_FAULTS_INVENTORY"
@@ -254,11 +255,10 @@ REAL_DEB_ENV = "MESOS_LAB_HA_REAL_DEB"
 
 def make(target: str, lab: HaLab, timeout: float) -> str:
     """``make TARGET INVENTORY=...`` as a user types it; the inventory alone picks the Mesos
-    (for the real lab, the package faults_mesos finds). Returns its output."""
-    from faults_mesos import mesos_package  # it imports this module
-
+    (for the real lab, the package ``find_deb`` finds: $MESOS_DEB, else ../shared/mesos/).
+    Returns its output."""
     env = {k: v for k, v in os.environ.items() if k not in FLAVOR_OVERRIDES}
-    package = mesos_package() if lab.mesos == "real" else None
+    package = find_deb() if lab.mesos == "real" else None
     if package is not None:
         env[REAL_DEB_ENV] = str(package)
     return checked(["make", target, f"INVENTORY={lab.inventory}"], timeout, env)

@@ -11,9 +11,10 @@ Inventories: sim ``$MESOS_LAB_FAULTS_INVENTORY`` (default ``inventories/local-ha
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 from faults_lab import REPO_ROOT
+
+from tests.support.real_mesos import find_deb
 
 SELECT_ENV = "FAULTS_MESOS"
 REQUIRED_ENV = "MESOS_REAL_REQUIRED"
@@ -34,22 +35,12 @@ class SelectionError(ValueError):
     """FAULTS_MESOS / MESOS_REAL_REQUIRED ask for something this host cannot give."""
 
 
-def mesos_package() -> Path | None:
-    """The Mesos .deb the real lab installs ($MESOS_DEB, else ../shared/mesos/*.deb)."""
-    given = os.environ.get(DEB_ENV, "").strip()
-    if given:
-        path = Path(given)
-        return path if path.is_file() else None
-    found = sorted(SHARED_DEBS.glob("*.deb")) if SHARED_DEBS.is_dir() else []
-    return found[0] if found else None
-
-
 def selected() -> tuple[tuple[str, ...], str | None]:
     """The Mesos kinds to run (``sim``, ``real``) and, for real without a package, why it
     is skipped (None: nothing skipped). Raises SelectionError on a bad or unmet request."""
     text = os.environ.get(SELECT_ENV, "").strip().lower()
     required = os.environ.get(REQUIRED_ENV, "").strip() == "1"
-    package = mesos_package()
+    package = find_deb()
     if text and text not in CHOICES:
         raise SelectionError(f"{SELECT_ENV} must be sim, real or both, not {text!r}")
     if not text:
