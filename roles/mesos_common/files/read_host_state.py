@@ -13,6 +13,8 @@ want and run a task only where the two differ, so a converge that changes nothin
 managed file in one round trip. This file is identical in the zookeeper and mesos_common roles.
 """
 
+from __future__ import annotations
+
 import grp
 import hashlib
 import json
