@@ -30,7 +30,16 @@ def test_site_imports_every_playbook():
 
 
 def test_zookeeper_is_set_up_before_anything_else():
-    assert imported_playbooks()[0] == "playbooks/zookeeper.yml"
+    # Only playbooks/facts.yml, which gathers facts and changes nothing, may come before.
+    imports = [path for path in imported_playbooks() if path != "playbooks/facts.yml"]
+    assert imports[0] == "playbooks/zookeeper.yml"
+
+
+def test_the_facts_playbook_only_gathers_facts():
+    for play in repo.load_yaml(repo.REPO / "playbooks" / "facts.yml"):
+        assert play["gather_facts"] is True
+        assert not set(play) & {"roles", "pre_tasks", "post_tasks", "handlers"}, play
+        assert play.get("tasks", []) == [], play
 
 
 @pytest.mark.parametrize("inventory", INVENTORIES)
