@@ -1,7 +1,7 @@
 """Shared test helpers for mesos-lab (used by tests/sim and tests/client). Stable API:
 
 ``tests.support.ports``
-    ``free_port(host="127.0.0.1") -> int``, ``free_ports(n) -> list[int]``.
+    ``free_port() -> int``, ``free_ports(n) -> list[int]``: below the ephemeral range.
 ``tests.support.wait``
     ``wait_until(condition, timeout, interval=0.05, what="...")``: bounded polling; returns the
     first truthy value, raises ``WaitTimeout`` (an AssertionError); OSError counts as "not yet".

@@ -1,31 +1,82 @@
-"""Free TCP ports on loopback for processes a test starts."""
+"""Free TCP ports on loopback for processes a test starts.
+
+Ports come from below the kernel's ephemeral range, never from it: every outgoing
+connection (each HTTP request a test or a module makes) takes an ephemeral port as
+its local port and holds it through TIME_WAIT for a minute, and Linux then refuses
+to bind a listener on that port even with SO_REUSEADDR. A task told to serve on
+such a port fails at once (seen in CI: nginx of the notebook's task, TASK_FAILED).
+"""
 
 from __future__ import annotations
 
+import random
 import socket
+from pathlib import Path
 
 LOOPBACK = "127.0.0.1"
+LOWEST = 20000
+MESOS_DEFAULT_TASK_PORTS = range(31000, 32001)  # what an agent offers without --resources
+PORT_RANGE_FILE = Path("/proc/sys/net/ipv4/ip_local_port_range")
+TRIES = 2000
 
 
-def free_port(host: str = LOOPBACK) -> int:
-    """Return a TCP port on ``host`` that was free a moment ago (bind to port 0, close)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((host, 0))
-        return sock.getsockname()[1]
+class NoFreePort(RuntimeError):
+    """Not enough ports below the ephemeral range could be bound."""
 
 
-def free_ports(count: int, host: str = LOOPBACK) -> list[int]:
-    """Return ``count`` distinct free ports (all held open together while choosing)."""
-    sockets = []
+def ephemeral_low() -> int:
+    """The lowest port the kernel hands out for outgoing connections."""
     try:
-        for _ in range(count):
-            sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-            sock.bind((host, 0))
-            sockets.append(sock)
-        return [sock.getsockname()[1] for sock in sockets]
+        return int(PORT_RANGE_FILE.read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768
+
+
+def candidate_ports() -> list[int]:
+    """Ports a test may listen on: below the ephemeral range, not Mesos's default task range."""
+    return [port for port in range(LOWEST, ephemeral_low()) if port not in MESOS_DEFAULT_TASK_PORTS]
+
+
+def _hold(port: int) -> socket.socket | None:
+    """Bind ``port`` on all IPv4 addresses (so it is free on loopback and the bridge too)."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        sock.bind(("0.0.0.0", port))
+    except OSError:
+        sock.close()
+        return None
+    return sock
+
+
+def free_ports(count: int) -> list[int]:
+    """Return ``count`` distinct ports that were free on every address a moment ago.
+
+    All are held open together while choosing; the choice is random so that test
+    sessions running side by side on one host rarely try the same port.
+    """
+    candidates = candidate_ports()
+    random.shuffle(candidates)
+    held: list[socket.socket] = []
+    try:
+        for port in candidates[:TRIES]:
+            if len(held) == count:
+                break
+            sock = _hold(port)
+            if sock is not None:
+                held.append(sock)
+        if len(held) < count:
+            raise NoFreePort(
+                f"only {len(held)} of {count} ports free in {LOWEST}-{ephemeral_low() - 1}"
+            )
+        return [sock.getsockname()[1] for sock in held]
     finally:
-        for sock in sockets:
+        for sock in held:
             sock.close()
+
+
+def free_port() -> int:
+    """Return a TCP port that was free on every address a moment ago."""
+    return free_ports(1)[0]
 
 
 def agent_resources(port_count: int = 4) -> str:
