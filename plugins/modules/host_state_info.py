@@ -21,6 +21,8 @@ description:
 version_added: "1.1.0"
 author:
   - mesos-lab maintainers (@mesoslab)
+extends_documentation_fragment:
+  - mesoslab.mesos.attributes.info_module
 options:
   paths:
     description:
@@ -53,13 +55,6 @@ options:
     type: list
     elements: str
     default: []
-attributes:
-  check_mode:
-    support: full
-    description: Read-only.
-  diff_mode:
-    support: none
-    description: The module reports no diff.
 notes:
   - Without C(dpkg-query) no package reads as installed; without C(systemctl) no unit is read.
 seealso:

@@ -20,6 +20,7 @@ author:
   - mesos-lab maintainers (@mesoslab)
 extends_documentation_fragment:
   - mesoslab.mesos.mesos
+  - mesoslab.mesos.attributes.info_module
 options:
   principal:
     description:
@@ -32,13 +33,6 @@ options:
     description: Seconds each operator call may take, finding the leader included.
     type: float
     default: 15
-attributes:
-  check_mode:
-    support: full
-    description: Read-only.
-  diff_mode:
-    support: none
-    description: The module reports no diff.
 seealso:
   - module: mesoslab.mesos.mesos_task
   - module: mesoslab.mesos.mesos_offer_info

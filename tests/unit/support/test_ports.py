@@ -43,7 +43,7 @@ def test_ports_in_use_are_skipped_and_a_shortage_is_an_error(monkeypatch) -> Non
     monkeypatch.setattr(ports, "candidate_ports", lambda: list(pool))
     busy = [socket.socket() for _ in pool[:3]]
     try:
-        for sock, port in zip(busy, pool[:3]):
+        for sock, port in zip(busy, pool[:3], strict=True):
             sock.bind(("127.0.0.1", port))
             sock.listen()
         assert sorted(ports.free_ports(3)) == sorted(pool[3:])
