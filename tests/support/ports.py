@@ -1,4 +1,4 @@
-"""Free TCP ports on loopback for processes a test starts.
+"""Free TCP ports for processes a test starts (checked free on every IPv4 address).
 
 Ports come from below the kernel's ephemeral range, never from it: every outgoing
 connection (each HTTP request a test or a module makes) takes an ephemeral port as
@@ -80,7 +80,7 @@ def free_port() -> int:
 
 
 def agent_resources(port_count: int = 4) -> str:
-    """``--resources`` whose ports are free loopback ports, not Mesos's default 31000-32000.
+    """``--resources`` whose ports are free test ports, not Mesos's default 31000-32000.
 
     Every test agent on this host (simulated or real) runs its tasks here, so runs in
     parallel (other test sessions, other suites) would otherwise hand out the same ports.
