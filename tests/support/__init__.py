@@ -1,7 +1,8 @@
 """Shared test helpers for mesos-lab (used by tests/sim and tests/client). Stable API:
 
 ``tests.support.ports``
-    ``free_port() -> int``, ``free_ports(n) -> list[int]``: below the ephemeral range.
+    ``free_port() -> int``, ``free_ports(n) -> list[int]``: below the ephemeral range, never
+    the same port twice in one process.
 ``tests.support.wait``
     ``wait_until(condition, timeout, interval=0.05, what="...")``: bounded polling; returns the
     first truthy value, raises ``WaitTimeout`` (an AssertionError); OSError counts as "not yet".

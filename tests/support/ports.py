@@ -5,6 +5,11 @@ connection (each HTTP request a test or a module makes) takes an ephemeral port 
 its local port and holds it through TIME_WAIT for a minute, and Linux then refuses
 to bind a listener on that port even with SO_REUSEADDR. A task told to serve on
 such a port fails at once (seen in CI: nginx of the notebook's task, TASK_FAILED).
+
+A port is handed out once per process. An agent's task ports are not bound
+until a task runs, so without this a master or ZooKeeper started later in the
+session could be given a port an agent still offers, and the task launched on
+it fails to bind (seen in CI: a real agent's http.server task, TASK_FAILED).
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ LOWEST = 20000
 MESOS_DEFAULT_TASK_PORTS = range(31000, 32001)  # what an agent offers without --resources
 PORT_RANGE_FILE = Path("/proc/sys/net/ipv4/ip_local_port_range")
 TRIES = 2000
+_HANDED_OUT: set[int] = set()
 
 
 class NoFreePort(RuntimeError):
@@ -52,9 +58,10 @@ def free_ports(count: int) -> list[int]:
     """Return ``count`` distinct ports that were free on every address a moment ago.
 
     All are held open together while choosing; the choice is random so that test
-    sessions running side by side on one host rarely try the same port.
+    sessions running side by side on one host rarely try the same port. No port is
+    returned twice in one process.
     """
-    candidates = candidate_ports()
+    candidates = [port for port in candidate_ports() if port not in _HANDED_OUT]
     random.shuffle(candidates)
     held: list[socket.socket] = []
     try:
@@ -67,8 +74,11 @@ def free_ports(count: int) -> list[int]:
         if len(held) < count:
             raise NoFreePort(
                 f"only {len(held)} of {count} ports free in {LOWEST}-{ephemeral_low() - 1}"
+                f" ({len(_HANDED_OUT)} already handed out)"
             )
-        return [sock.getsockname()[1] for sock in held]
+        chosen = [sock.getsockname()[1] for sock in held]
+        _HANDED_OUT.update(chosen)
+        return chosen
     finally:
         for sock in held:
             sock.close()

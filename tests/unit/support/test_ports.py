@@ -40,18 +40,30 @@ def test_an_outgoing_connection_blocks_a_listener_on_its_port() -> None:
 
 def test_ports_in_use_are_skipped_and_a_shortage_is_an_error(monkeypatch) -> None:
     pool = ports.free_ports(6)
+    monkeypatch.setattr(ports, "_HANDED_OUT", set())
     monkeypatch.setattr(ports, "candidate_ports", lambda: list(pool))
     busy = [socket.socket() for _ in pool[:3]]
     try:
         for sock, port in zip(busy, pool[:3], strict=True):
             sock.bind(("127.0.0.1", port))
             sock.listen()
-        assert sorted(ports.free_ports(3)) == sorted(pool[3:])
         with pytest.raises(ports.NoFreePort, match="only 3 of 4"):
             ports.free_ports(4)
+        assert sorted(ports.free_ports(3)) == sorted(pool[3:])
     finally:
         for sock in busy:
             sock.close()
+
+
+def test_a_port_is_never_handed_out_twice(monkeypatch) -> None:
+    """An agent's offered ports are unbound until a task runs; nothing else may get them."""
+    pool = ports.free_ports(6)
+    monkeypatch.setattr(ports, "_HANDED_OUT", set())
+    monkeypatch.setattr(ports, "candidate_ports", lambda: list(pool))
+    offered = ports.free_ports(3)  # nothing listens on these afterwards
+    assert sorted(ports.free_ports(3)) == sorted(set(pool) - set(offered))
+    with pytest.raises(ports.NoFreePort, match=r"only 0 of 1 .*\(6 already handed out\)"):
+        ports.free_port()
 
 
 def test_agent_resources_name_free_ports() -> None:
