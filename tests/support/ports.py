@@ -4,12 +4,13 @@ Ports come from below the kernel's ephemeral range, never from it: every outgoin
 connection (each HTTP request a test or a module makes) takes an ephemeral port as
 its local port and holds it through TIME_WAIT for a minute, and Linux then refuses
 to bind a listener on that port even with SO_REUSEADDR. A task told to serve on
-such a port fails at once (seen in CI: nginx of the notebook's task, TASK_FAILED).
+such a port fails at once.
 
 A port is handed out once per process. An agent's task ports are not bound
 until a task runs, so without this a master or ZooKeeper started later in the
 session could be given a port an agent still offers, and the task launched on
-it fails to bind (seen in CI: a real agent's http.server task, TASK_FAILED).
+it fails to bind. CI saw a task fail to bind twice (the notebook's nginx on the
+simulator, then an http.server task on real Mesos); either cause fits the first.
 """
 
 from __future__ import annotations
